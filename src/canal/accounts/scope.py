@@ -1,0 +1,64 @@
+"""The one scope function every selector uses: what an actor may see.
+
+- Operator staff see everything.
+- Everyone sees its own organisation's rows.
+- A partner sees its clients' rows while the relationship is active: all of them under full access;
+  under limited access only the rows of the products the client granted (R4.5), so selectors of
+  product-bound rows pass `product_field`.
+- A vendor sees rows about its own products when the selector passes `vendor_field`.
+Anything outside the scope is simply absent, so interfaces answer 404 for it.
+"""
+
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from canal.accounts.actor import Actor
+from canal.accounts.models import (
+    AccessLevel,
+    ClientRelationship,
+    Organisation,
+    ProductGrant,
+    RelationshipStatus,
+)
+
+M = TypeVar("M", bound=Model)
+
+
+def active_relationships(actor: Actor) -> QuerySet[ClientRelationship]:
+    return ClientRelationship.objects.filter(partner=actor.organisation, status=RelationshipStatus.ACTIVE)
+
+
+def visible_organisations(actor: Actor) -> QuerySet[Organisation]:
+    """The organisations whose name and profile the actor sees (a partner sees all its clients)."""
+    if actor.is_operator:
+        return Organisation.objects.all()
+    client_ids = active_relationships(actor).values("client_id")
+    return Organisation.objects.filter(Q(pk=actor.organisation.pk) | Q(pk__in=client_ids))
+
+
+def scoped(
+    queryset: QuerySet[M],
+    actor: Actor,
+    *,
+    organisation_field: str = "organisation",
+    product_field: str | None = None,
+    vendor_field: str | None = None,
+) -> QuerySet[M]:
+    """Narrow `queryset` to the rows `actor` may see; see the module docstring for the rules."""
+    if actor.is_operator:
+        return queryset
+    visible = Q(**{organisation_field: actor.organisation})
+    relationships = active_relationships(actor)
+    visible |= Q(
+        **{f"{organisation_field}__in": relationships.filter(access=AccessLevel.FULL).values("client")}
+    )
+    if product_field is not None:
+        for relationship_id, client_id in relationships.filter(access=AccessLevel.LIMITED).values_list(
+            "id", "client_id"
+        ):
+            granted = ProductGrant.objects.filter(relationship_id=relationship_id).values("product_code")
+            visible |= Q(**{organisation_field: client_id, f"{product_field}__in": granted})
+    if vendor_field is not None:
+        visible |= Q(**{vendor_field: actor.organisation})
+    return queryset.filter(visible)

@@ -1,0 +1,48 @@
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from canal.accounts.actor import Actor
+from canal.accounts.models import ApiToken, ClientRelationship, Membership, Organisation, OrganisationKind
+from canal.accounts.scope import scoped, visible_organisations
+from canal.core.errors import NotFound
+
+
+def organisations_visible_to(actor: Actor) -> QuerySet[Organisation]:
+    return visible_organisations(actor)
+
+
+def organisation_for(actor: Actor, organisation_id: int) -> Organisation:
+    try:
+        return visible_organisations(actor).get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise NotFound(_("No organisation with this id.")) from None
+
+
+def members_visible_to(actor: Actor) -> QuerySet[Membership]:
+    return scoped(Membership.objects.select_related("user", "organisation"), actor)
+
+
+def api_tokens_visible_to(actor: Actor) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(organisation=actor.organisation).select_related("user")
+
+
+def client_relationships_visible_to(actor: Actor) -> QuerySet[ClientRelationship]:
+    """A partner sees its clients; a client sees its partners; the operator sees all."""
+    queryset = ClientRelationship.objects.select_related("partner", "client").prefetch_related("grants")
+    if actor.is_operator:
+        return queryset
+    return queryset.filter(partner=actor.organisation) | queryset.filter(client=actor.organisation)
+
+
+def client_relationship_for(actor: Actor, relationship_id: int) -> ClientRelationship:
+    try:
+        return client_relationships_visible_to(actor).get(pk=relationship_id)
+    except ClientRelationship.DoesNotExist:
+        raise NotFound(_("No client relationship with this id.")) from None
+
+
+def organisation_counts(actor: Actor) -> dict[str, int]:
+    counts = dict.fromkeys(OrganisationKind.values, 0)
+    for row in visible_organisations(actor).values("kind").annotate(total=Count("id")):
+        counts[row["kind"]] = row["total"]
+    return counts

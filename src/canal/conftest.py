@@ -1,0 +1,97 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from canal.accounts.actor import Actor, actor_for
+from canal.accounts.models import OrganisationKind, Role, User
+from canal.accounts.services import create_api_token
+from canal.accounts.tests.factories import member
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings: Any, tmp_path: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+class ApiClient:
+    """Calls /api/v1 with a bearer token, as an integrator would."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        _token, self.token = create_api_token(actor=actor, name="tests", for_self=True)
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", params)
+
+    def post(self, path: str, body: Any = None, **headers: str) -> Any:
+        return self.client.post(
+            f"/api/v1{path}", body or {}, content_type="application/json", headers=headers
+        )
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(f"/api/v1{path}")
+
+
+def _actor(kind: str, role: str = Role.ADMIN, **organisation: Any) -> Actor:
+    user = member(kind=kind, role=role, **organisation)
+    return actor_for(user)
+
+
+@pytest.fixture
+def make_actor(db: None) -> Any:
+    return _actor
+
+
+@pytest.fixture
+def partner(db: None) -> Actor:
+    return _actor(OrganisationKind.PARTNER, Role.LEGAL_REPRESENTATIVE)
+
+
+@pytest.fixture
+def customer(db: None) -> Actor:
+    return _actor(OrganisationKind.CUSTOMER)
+
+
+@pytest.fixture
+def operator(db: None) -> Actor:
+    return _actor(OrganisationKind.OPERATOR)
+
+
+@pytest.fixture
+def api_as() -> Any:
+    return ApiClient
+
+
+@pytest.fixture
+def portal_login(client: Client) -> Any:
+    def login(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        if IN_CI and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            pytest.fail("PostgreSQL expected")
+        pytest.skip("needs PostgreSQL row locks and parallel connections; runs in the PostgreSQL pass")

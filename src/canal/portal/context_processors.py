@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from canal.accounts.actor import organisations_of
+from canal.core.errors import NotFound
+from canal.portal.actor import portal_actor
+from canal.portal.navigation import navigation_for
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    try:
+        actor = portal_actor(request)
+    except NotFound:
+        return {}
+    return {
+        "actor": actor,
+        "navigation": navigation_for(actor.kind),
+        "my_organisations": organisations_of(user),
+    }

@@ -1,0 +1,50 @@
+"""The pricing engine: pure functions that price a configuration into a quote with its breakdown."""
+
+from .engine import cashback_for, quote
+from .errors import PricingError
+from .models import (
+    BreakdownStep,
+    DiscountTier,
+    Flat,
+    Graduated,
+    Item,
+    License,
+    Module,
+    PerUnit,
+    PriceTier,
+    PricingModel,
+    Quote,
+    QuoteLine,
+    StepKind,
+    Volume,
+    VolumeDiscount,
+)
+from .programme import MAX_PARTNER_RATE, ProgrammeLevel, cashback
+from .proration import Proration, prorate, proration_factor
+
+__all__ = [
+    "MAX_PARTNER_RATE",
+    "BreakdownStep",
+    "DiscountTier",
+    "Flat",
+    "Graduated",
+    "Item",
+    "License",
+    "Module",
+    "PerUnit",
+    "PriceTier",
+    "PricingError",
+    "PricingModel",
+    "ProgrammeLevel",
+    "Proration",
+    "Quote",
+    "QuoteLine",
+    "StepKind",
+    "Volume",
+    "VolumeDiscount",
+    "cashback",
+    "cashback_for",
+    "prorate",
+    "proration_factor",
+    "quote",
+]
