@@ -1,8 +1,9 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import CursorPagination, paginate
 
 from canal.accounts import selectors, services
+from canal.accounts.models import ApiToken
 from canal.accounts.schemas import (
     ClientRelationshipOut,
     MeOut,
@@ -21,7 +22,7 @@ router = Router(tags=["accounts"])
 @auth_router.post(
     "/token", auth=None, response={201: TokenCreated}, summary="Exchange e-mail and password for a token"
 )
-def obtain_token(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict]:
+def obtain_token(request: HttpRequest, payload: TokenRequest) -> Status:
     token, plaintext = services.issue_token_for_credentials(
         request=request,
         email=payload.email,
@@ -29,12 +30,7 @@ def obtain_token(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict
         organisation_id=payload.organisation_id,
         name=payload.name,
     )
-    return 201, {
-        "id": token.pk,
-        "token": plaintext,
-        "name": token.name,
-        "organisation_id": token.organisation_id,
-    }
+    return Status(201, _token_created(token, plaintext))
 
 
 @router.get("/me", response=MeOut, summary="The authenticated user and organisation")
@@ -85,15 +81,10 @@ def list_tokens(request: HttpRequest):
 @router.post(
     "/tokens", response={201: TokenCreated}, summary="Create an API token (Idempotency-Key supported)"
 )
-def create_token(request: HttpRequest, payload: NewToken) -> tuple[int, dict]:
+def create_token(request: HttpRequest, payload: NewToken) -> Status:
     def action() -> tuple[int, dict]:
         token, plaintext = services.create_api_token(actor=request.actor, name=payload.name)  # type: ignore[attr-defined]
-        return 201, {
-            "id": token.pk,
-            "token": plaintext,
-            "name": token.name,
-            "organisation_id": token.organisation_id,
-        }
+        return 201, _token_created(token, plaintext)
 
     return idempotent(request, operation="tokens.create", payload=payload.dict(), action=action)
 
@@ -101,3 +92,7 @@ def create_token(request: HttpRequest, payload: NewToken) -> tuple[int, dict]:
 @router.delete("/tokens/{token_id}", response={200: TokenOut}, summary="Revoke an API token")
 def revoke_token(request: HttpRequest, token_id: int):
     return services.revoke_api_token(actor=request.actor, token_id=token_id)  # type: ignore[attr-defined]
+
+
+def _token_created(token: ApiToken, plaintext: str) -> dict:
+    return {"id": token.pk, "token": plaintext, "name": token.name, "organisation_id": token.organisation_id}

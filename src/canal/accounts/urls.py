@@ -14,7 +14,10 @@ urlpatterns = [
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
-            form_class=QueuedPasswordResetForm, success_url=reverse_lazy("password_reset_done")
+            form_class=QueuedPasswordResetForm,
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            email_template_name="accounts/email/password_reset_email.txt",
+            success_url=reverse_lazy("password_reset_done"),
         ),
         name="password_reset",
     ),

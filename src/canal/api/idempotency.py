@@ -4,13 +4,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from ninja import Status
 
 from canal.core.idempotency import Response, run_once
 
 
 def idempotent(
     request: HttpRequest, *, operation: str, payload: Any, action: Callable[[], Response]
-) -> Response:
+) -> Status:
+    """Runs `action` once per organisation, operation and key; a replay gets the stored answer."""
     actor = request.actor  # type: ignore[attr-defined]
     scope = f"org:{actor.organisation.pk}:{operation}"
-    return run_once(scope=scope, key=request.headers.get("Idempotency-Key"), payload=payload, action=action)
+    key = request.headers.get("Idempotency-Key")
+    status, body = run_once(scope=scope, key=key, payload=payload, action=action)
+    return Status(status, body)

@@ -17,7 +17,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,6 +33,8 @@ INSTALLED_APPS = [
     "canal.notifications",
     "canal.api",
     "canal.portal",
+    # Last, so that our registration/ templates win over the admin's.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +114,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "canal.accounts.lockout.lockout_response"
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
 
 LANGUAGE_CODE = "es"
