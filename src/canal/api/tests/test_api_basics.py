@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs, urlparse
+
 from canal.accounts.models import OrganisationKind
 from canal.accounts.tests.factories import OrganisationFactory
 
@@ -46,7 +48,7 @@ def test_cursor_pagination_walks_every_row_once(api_as, operator):
         seen += [row["id"] for row in page["results"]]
         if not page["next"]:
             break
-        cursor = page["next"].split("cursor=")[1].split("&")[0]
+        cursor = parse_qs(urlparse(page["next"]).query)["cursor"][0]
 
     assert len(seen) == len(set(seen)) == 8
 
