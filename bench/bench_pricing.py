@@ -4,6 +4,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
+from canal.core.money import Money
 from canal.pricing import DiscountTier, Item, Proration, VolumeDiscount, quote
 
 HOSTING = Item(
@@ -11,7 +12,7 @@ HOSTING = Item(
     description="Web hosting",
     quantity=35,
     pricing=VolumeDiscount(
-        unit_price=Decimal("9.92"),
+        unit_price=Money("9.92", "CHF"),
         tiers=(
             DiscountTier(up_to=9, rate=Decimal("0")),
             DiscountTier(up_to=24, rate=Decimal("0.15")),
