@@ -40,7 +40,8 @@ bench: install
 	$(BIN)/python bench/run.py
 
 messages: install
-	cd src/canal && ../../$(BIN)/canal makemessages -l es -l en --no-obsolete --no-location
+	cd src/canal && ../../$(BIN)/canal makemessages -l es -l en --no-obsolete --no-location --ignore "*/tests/*"
+	$(BIN)/python scripts/fill_english_catalog.py
 	cd src/canal && ../../$(BIN)/canal compilemessages
 
 lock: install
