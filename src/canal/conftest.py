@@ -33,10 +33,10 @@ def _clear_cache() -> None:
 class ApiClient:
     """Calls /api/v1 with a bearer token, as an integrator would."""
 
-    def __init__(self, actor: Actor) -> None:
+    def __init__(self, actor: Actor, language: str = "en") -> None:
         self.actor = actor
         _token, self.token = create_api_token(actor=actor, name="tests", for_self=True)
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}", HTTP_ACCEPT_LANGUAGE=language)
 
     def get(self, path: str, **params: Any) -> Any:
         return self.client.get(f"/api/v1{path}", params)

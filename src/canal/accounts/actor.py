@@ -25,6 +25,10 @@ class Actor:
     def __str__(self) -> str:
         return f"user {self.user.pk} in organisation {self.organisation.pk}"
 
+    @property
+    def role_labels(self) -> list[str]:
+        return sorted(str(Role(role).label) for role in self.roles)
+
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 

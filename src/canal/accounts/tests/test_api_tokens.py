@@ -20,7 +20,10 @@ def test_wrong_password_is_refused_with_a_clear_message(client, db):
     user = member()
 
     response = client.post(
-        "/api/v1/auth/token", {"email": user.email, "password": "nope"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"email": user.email, "password": "nope"},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
     )
 
     assert response.status_code == 401

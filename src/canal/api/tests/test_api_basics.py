@@ -69,3 +69,14 @@ def test_every_response_carries_a_request_id(client, db):
     response = client.get("/healthz", headers={"X-Request-ID": "trace-42"})
 
     assert response["X-Request-ID"] == "trace-42"
+
+
+def test_errors_speak_the_callers_language(api_as, make_actor):
+    from canal.accounts.models import Role
+
+    api = api_as(make_actor(OrganisationKind.CUSTOMER, Role.MEMBER), language="es")
+
+    response = api.post("/tokens", {"name": "ERP"})
+
+    assert response.status_code == 403
+    assert response.json()["message"].startswith("Solo estos roles pueden hacerlo")
