@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "canal.core",
     "canal.accounts",
+    "canal.partners",
     "canal.notifications",
     "canal.api",
     "canal.portal",
@@ -177,4 +178,4 @@ LOGGING = {
 }
 
 # `canal demo` calls these in order; each app that has demo data adds its loader.
-DEMO_LOADERS = ["canal.accounts.demo.load"]
+DEMO_LOADERS = ["canal.accounts.demo.load", "canal.partners.demo.load"]
