@@ -1,5 +1,7 @@
 """Fills Spanish msgstrs from a JSON file of {msgid: translation} and clears their fuzzy flags.
 
+A plural entry takes a list: ["singular", "plural"].
+
 Used after `make messages` when a change adds strings: `python scripts/translate.py new.json`.
 """
 
@@ -17,7 +19,11 @@ def main(path: str) -> int:
     catalog = polib.pofile(str(CATALOG))
     for entry in catalog:
         if entry.msgid in translations:
-            entry.msgstr = translations[entry.msgid]
+            translation = translations[entry.msgid]
+            if entry.msgid_plural:
+                entry.msgstr_plural = dict(enumerate(translation))
+            else:
+                entry.msgstr = translation
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None

@@ -7,6 +7,7 @@ from canal.accounts.api import router as accounts_router
 from canal.api.auth import token_or_session
 from canal.api.errors import install_error_handlers
 from canal.api.throttling import AnonymousRateThrottle, TokenRateThrottle
+from canal.notifications.api import router as notifications_router
 
 api = NinjaAPI(
     title="Canal API",
@@ -20,3 +21,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", accounts_router)
+api.add_router("/", notifications_router)

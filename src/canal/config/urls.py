@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("canal.accounts.urls")),
+    path("notifications/", include("canal.notifications.urls")),
     path("", include("canal.portal.urls")),
 ]

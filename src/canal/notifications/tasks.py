@@ -8,3 +8,17 @@ def deliver_email(*, to: list[str], subject: str, text: str, html: str | None = 
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task()
+def deliver_webhook(*, delivery_id: int) -> None:
+    from canal.notifications.services import attempt_delivery
+
+    attempt_delivery(delivery_id=delivery_id)
+
+
+@task()
+def retry_webhooks() -> int:
+    from canal.notifications.services import retry_due_deliveries
+
+    return retry_due_deliveries()

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from canal.accounts.actor import organisations_of
 from canal.core.errors import NotFound
+from canal.notifications.selectors import unread_count
 from canal.portal.actor import portal_actor
 from canal.portal.navigation import navigation_for
 
@@ -20,4 +21,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "actor": actor,
         "navigation": navigation_for(actor.kind),
         "my_organisations": organisations_of(user),
+        "unread_notifications": unread_count(actor),
     }

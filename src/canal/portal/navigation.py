@@ -23,6 +23,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Clients"), "portal:clients", frozenset({OrganisationKind.PARTNER, OrganisationKind.OPERATOR})),
     NavItem(_("Partners"), "portal:partners", frozenset({OrganisationKind.CUSTOMER})),
     NavItem(_("Team"), "portal:team", ALL_KINDS),
+    NavItem(_("Notifications"), "notifications:list", ALL_KINDS),
     NavItem(_("API tokens"), "tokens", ALL_KINDS),
 ]
 
