@@ -40,9 +40,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 messages: install
-	cd src/canal && ../../$(BIN)/canal makemessages -l es -l en --no-obsolete --no-location --ignore "*/tests/*"
-	$(BIN)/python scripts/fill_english_catalog.py
-	cd src/canal && ../../$(BIN)/canal compilemessages
+	scripts/update_catalogs.sh
 
 lock: install
 	$(BIN)/pip freeze --exclude-editable > requirements.lock
