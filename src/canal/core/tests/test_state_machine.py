@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from canal.accounts.models import ClientRelationship
 from canal.accounts.services import link_client
@@ -29,7 +30,7 @@ def test_a_legal_move_saves_the_state_and_audits_it(relationship, partner):
 def test_an_illegal_move_is_refused_with_the_allowed_moves(relationship, partner):
     RELATIONSHIP.transition(relationship, "ended", actor=partner)
 
-    with pytest.raises(IllegalTransition) as refused:
+    with translation.override("en"), pytest.raises(IllegalTransition) as refused:
         RELATIONSHIP.transition(relationship, "active", actor=partner)
 
     assert "“ended”" in str(refused.value.message)
