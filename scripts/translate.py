@@ -1,6 +1,6 @@
 """Fills Spanish msgstrs from a JSON file of {msgid: translation} and clears their fuzzy flags.
 
-A plural entry takes a list: ["singular", "plural"].
+A plural entry takes a list of forms; an entry with a context takes the key "context\\u0004msgid".
 
 Used after `make messages` when a change adds strings: `python scripts/translate.py new.json`.
 """
@@ -18,8 +18,10 @@ def main(path: str) -> int:
     translations = json.loads(Path(path).read_text())
     catalog = polib.pofile(str(CATALOG))
     for entry in catalog:
-        if entry.msgid in translations:
-            translation = translations[entry.msgid]
+        # A key "context\u0004msgid" targets one context; a plain msgid key only entries without one.
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key in translations:
+            translation = translations[key]
             if entry.msgid_plural:
                 entry.msgstr_plural = dict(enumerate(translation))
             else:

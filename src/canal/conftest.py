@@ -95,3 +95,35 @@ def postgres_only() -> None:
         if IN_CI and os.environ.get("DATABASE_URL", "").startswith("postgres"):
             pytest.fail("PostgreSQL expected")
         pytest.skip("needs PostgreSQL row locks and parallel connections; runs in the PostgreSQL pass")
+
+
+@pytest.fixture(autouse=True)
+def _ledger_balances_to_zero(request: pytest.FixtureRequest) -> Any:
+    """After every test that used the database, every journal entry and the whole ledger sum to zero
+    per currency: money moved by a test was neither created nor lost (billing, issue 4)."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if "transactional_db" in names or "live_server" in names or transactional:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    yield
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from canal.billing.models import Posting
+
+    # Summed in Python: SQLite's SUM goes through floats, and this check must be exact.
+    per_currency: dict[str, Decimal] = defaultdict(Decimal)
+    per_entry: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for entry_id, currency, amount in Posting.objects.values_list("entry_id", "currency", "amount"):
+        per_currency[currency] += amount
+        per_entry[(entry_id, currency)] += amount
+    unbalanced_currencies = {currency: total for currency, total in per_currency.items() if total}
+    unbalanced_entries = {key: total for key, total in per_entry.items() if total}
+    assert not unbalanced_currencies, f"The ledger does not balance: {unbalanced_currencies}"
+    assert not unbalanced_entries, f"Unbalanced journal entries: {unbalanced_entries}"

@@ -7,7 +7,13 @@ from canal.accounts.api import router as accounts_router
 from canal.api.auth import token_or_session
 from canal.api.errors import install_error_handlers
 from canal.api.throttling import AnonymousRateThrottle, TokenRateThrottle
+from canal.billing.api import router as billing_router
+from canal.catalog.api import quotes_router
+from canal.catalog.api import router as catalog_router
 from canal.notifications.api import router as notifications_router
+from canal.orders.api import provisioning_router
+from canal.orders.api import router as orders_router
+from canal.subscriptions.api import router as subscriptions_router
 
 api = NinjaAPI(
     title="Canal API",
@@ -21,4 +27,10 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", accounts_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/quotes", quotes_router)
 api.add_router("/", notifications_router)
+api.add_router("/", subscriptions_router)
+api.add_router("/billing", billing_router)
+api.add_router("/", orders_router)
+api.add_router("/provisioning-requests", provisioning_router)

@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "canal.core",
     "canal.accounts",
     "canal.partners",
+    "canal.catalog",
+    "canal.subscriptions",
+    "canal.billing",
+    "canal.orders",
     "canal.notifications",
     "canal.api",
     "canal.portal",
@@ -87,7 +91,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 60))
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)  # reuse connections across requests
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,4 +182,11 @@ LOGGING = {
 }
 
 # `canal demo` calls these in order; each app that has demo data adds its loader.
-DEMO_LOADERS = ["canal.accounts.demo.load", "canal.partners.demo.load"]
+DEMO_LOADERS = [
+    "canal.accounts.demo.load",
+    "canal.partners.demo.load",
+    "canal.catalog.demo.load",
+    "canal.subscriptions.demo.load",
+    "canal.billing.demo.load",
+    "canal.orders.demo.load",
+]

@@ -10,6 +10,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("canal.accounts.urls")),
+    path("catalog/", include("canal.catalog.urls")),
     path("notifications/", include("canal.notifications.urls")),
+    path("licenses/", include("canal.subscriptions.urls")),
+    path("orders/", include("canal.orders.urls")),
+    path("subscriptions/", include("canal.subscriptions.lifecycle_urls")),
+    path("billing/", include("canal.billing.urls")),
     path("", include("canal.portal.urls")),
 ]

@@ -19,11 +19,12 @@ from .models import (
     Volume,
     VolumeDiscount,
 )
-from .programme import MAX_PARTNER_RATE, ProgrammeLevel, cashback
+from .programme import MAX_PARTNER_RATE, Benefit, ProgrammeLevel, cashback, partner_benefit
 from .proration import Proration, prorate, proration_factor
 
 __all__ = [
     "MAX_PARTNER_RATE",
+    "Benefit",
     "BreakdownStep",
     "DiscountTier",
     "Flat",
@@ -44,6 +45,7 @@ __all__ = [
     "VolumeDiscount",
     "cashback",
     "cashback_for",
+    "partner_benefit",
     "prorate",
     "proration_factor",
     "quote",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from canal.core.money import Money
 
@@ -45,3 +46,28 @@ def cashback(*, public_price: Money, partner_price: Money) -> Money:
             field="partner_price",
         )
     return amount
+
+
+class Benefit(StrEnum):
+    """What the partner gets on an order for a client it manages (R4.7, R4.8)."""
+
+    NONE = "none"
+    DISCOUNT = "discount"
+    CASHBACK = "cashback"
+
+
+def partner_benefit(*, access: str, payment_mode: str, ordered_by_partner: bool) -> Benefit:
+    """The partner's benefit for an order of a product it manages for its client.
+
+    `access` is "full" or "limited", `payment_mode` "customer" or "partner" (whose means pay, R4.6).
+    R4.8: under full access paid by the partner, the partner ordering pays the discounted price. R4.7:
+    cashback otherwise under full access, and under limited access when the client orders. *A partner
+    ordering under limited access is not in the document's list, so it earns nothing.*
+    """
+    if access == "full":
+        if ordered_by_partner and payment_mode == "partner":
+            return Benefit.DISCOUNT
+        return Benefit.CASHBACK
+    if access == "limited" and not ordered_by_partner:
+        return Benefit.CASHBACK
+    return Benefit.NONE

@@ -1,0 +1,16 @@
+from datetime import timedelta
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    name = "canal.billing"
+    verbose_name = _("Billing")
+
+    def ready(self) -> None:
+        from canal.billing.tasks import daily_billing_run
+        from canal.core import scheduler
+
+        # The run is idempotent: a slot run twice, or a run repeated by hand, bills nothing twice.
+        scheduler.register(scheduler.PeriodicJob("billing-run", timedelta(days=1), daily_billing_run))

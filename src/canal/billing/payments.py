@@ -1,0 +1,472 @@
+"""Payments: from the prepaid wallet (or cashback), by card through the provider, by bank transfer that the
+payer notifies with a receipt and operator staff confirm or reject (R2.15); and wallet top-ups.
+
+A payment may be partial (the invoice stays open for the rest) or larger than what is due (the excess
+goes to the prepaid wallet). Every confirmed payment is one journal entry.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from canal.accounts.actor import Actor
+from canal.accounts.models import Membership, Organisation, OrganisationKind, Role
+from canal.billing import ledger
+from canal.billing.invoicing import INVOICE_MACHINE
+from canal.billing.ledger import Leg
+from canal.billing.models import (
+    AccountKind,
+    EntryReason,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+    PaymentPurpose,
+    PaymentStatus,
+)
+from canal.billing.providers import card_provider
+from canal.core import audit
+from canal.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from canal.core.money import Money, round_money, to_decimal
+from canal.core.state_machine import machine
+from canal.notifications.email import send_email
+from canal.notifications.services import notify
+
+PAYMENT_MACHINE = machine(
+    "payment",
+    {
+        PaymentStatus.PENDING: {PaymentStatus.CONFIRMED, PaymentStatus.REJECTED, PaymentStatus.FAILED},
+        PaymentStatus.CONFIRMED: set(),
+        PaymentStatus.REJECTED: set(),
+        PaymentStatus.FAILED: set(),
+    },
+)
+PAYING_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.BILLING)
+CLEARING = {PaymentMethod.BANK_TRANSFER: AccountKind.BANK, PaymentMethod.CARD: AccountKind.CARD}
+MAX_RECEIPT_BYTES = 10 * 1024 * 1024
+RECEIPT_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+
+def _payable_invoice(actor: Actor, invoice_id: int) -> Invoice:
+    """The invoice, locked, if the actor's organisation pays it (R4.10); 404 otherwise."""
+    invoice = (
+        Invoice.objects.select_for_update()
+        .filter(pk=invoice_id, organisation=actor.organisation, kind="invoice")
+        .first()
+    )
+    if invoice is None:
+        raise NotFound(_("No invoice with this id."), field="invoice")
+    if invoice.status != InvoiceStatus.ISSUED or invoice.amount_due <= 0:
+        raise Conflict(
+            _("Invoice %(code)s has nothing left to pay (%(status)s).")
+            % {"code": invoice, "status": invoice.get_status_display()},
+            code="nothing_due",
+            field="invoice",
+        )
+    return invoice
+
+
+def _amount(value: Decimal | str | int | None, currency: str, default: Decimal | None = None) -> Decimal:
+    if value is None:
+        if default is None:
+            raise RuleViolation(_("Enter the amount."), code="amount_required", field="amount")
+        return default
+    amount = to_decimal(value)
+    if amount <= 0 or amount != round_money(amount, currency):
+        raise RuleViolation(
+            _("The amount must be positive, in whole %(currency)s cents at most.") % {"currency": currency},
+            code="invalid_amount",
+            field="amount",
+        )
+    return amount
+
+
+def _settle(
+    *, payment: Payment, actor: Actor | None, source: Leg, invoice: Invoice | None, amount: Decimal
+) -> Payment:
+    """Posts a received `amount` from `source`: what the invoice still owes, then the rest to the wallet."""
+    currency = payment.currency
+    payer_id = payment.organisation_id
+    applied = min(amount, invoice.amount_due) if invoice is not None else Decimal(0)
+    excess = amount - applied
+    legs = [source]
+    if applied:
+        legs.append(Leg(ledger.organisation_account(payer_id, AccountKind.RECEIVABLE, currency), applied))
+    if excess:
+        legs.append(Leg(ledger.organisation_account(payer_id, AccountKind.WALLET, currency), excess))
+    reason = EntryReason.TOP_UP if invoice is None else EntryReason.PAYMENT
+    memo = (
+        _("Payment of %(code)s") % {"code": invoice.code}
+        if invoice is not None
+        else _("Top-up of the prepaid wallet")
+    )
+    ledger.post(
+        reason=reason,
+        memo=memo,
+        legs=legs,
+        invoice=invoice,
+        payment=payment,
+        user=getattr(actor, "user", None),
+    )
+    payment.applied_amount, payment.to_wallet_amount = applied, excess
+    payment.save(update_fields=["applied_amount", "to_wallet_amount"])
+    if invoice is not None and applied:
+        before = str(invoice.amount_paid)
+        invoice.amount_paid += applied
+        invoice.save(update_fields=["amount_paid"])
+        audit.record(
+            actor=actor,
+            action="invoice.payment_applied",
+            obj=invoice,
+            before={"amount_paid": before},
+            after={"amount_paid": str(invoice.amount_paid), "payment": payment.pk},
+        )
+        if invoice.amount_due == 0:
+            INVOICE_MACHINE.transition(
+                invoice, InvoiceStatus.PAID, actor=actor, extra={"settled_at": timezone.now()}
+            )
+    return payment
+
+
+def pay_from_balance(
+    *,
+    actor: Actor,
+    invoice_id: int,
+    amount: Decimal | str | None = None,
+    method: str = PaymentMethod.WALLET,
+) -> Payment:
+    """Pays an invoice (all that is due, or `amount` of it) from the wallet or the cashback balance."""
+    actor.require_role(*PAYING_ROLES)
+    if method not in {PaymentMethod.WALLET, PaymentMethod.CASHBACK}:
+        raise RuleViolation(_("Pay from the wallet or the cashback balance."), field="method")
+    with transaction.atomic():
+        invoice = _payable_invoice(actor, invoice_id)
+        return settle_from_balance(actor=actor, invoice=invoice, amount=amount, method=method)
+
+
+def settle_from_balance(
+    *, actor: Actor | None, invoice: Invoice, amount: Decimal | str | None, method: str
+) -> Payment:
+    """Pays a locked, issued invoice from the payer's wallet or cashback; the caller checked the role."""
+    due = invoice.amount_due
+    value = _amount(amount, invoice.currency, default=due)
+    if value > due:
+        raise RuleViolation(
+            _("At most %(due)s is due on %(code)s; a balance pays no more than that.")
+            % {"due": Money(due, invoice.currency).quantize(), "code": invoice},
+            code="more_than_due",
+            field="amount",
+        )
+    kind = AccountKind.WALLET if method == PaymentMethod.WALLET else AccountKind.CASHBACK
+    payment = Payment.objects.create(
+        organisation_id=invoice.organisation_id,
+        invoice=invoice,
+        purpose=PaymentPurpose.INVOICE,
+        method=method,
+        status=PaymentStatus.PENDING,
+        amount=value,
+        currency=invoice.currency,
+        created_by=getattr(actor, "user", None),
+    )
+    source = Leg(ledger.organisation_account(invoice.organisation_id, kind, invoice.currency), -value)
+    _settle(payment=payment, actor=actor, source=source, invoice=invoice, amount=value)
+    PAYMENT_MACHINE.transition(
+        payment, PaymentStatus.CONFIRMED, actor=actor, extra={"decided_at": timezone.now()}
+    )
+    return payment
+
+
+def pay_what_the_wallet_covers(*, invoice: Invoice) -> Payment | None:
+    """The billing run pays renewals from the wallet as far as its balance goes (system actor)."""
+    wallet = ledger.existing_organisation_account(
+        invoice.organisation_id, AccountKind.WALLET, invoice.currency
+    )
+    if wallet is None or wallet.balance <= 0:
+        return None
+    held = ledger.locked_balance(wallet)
+    amount = min(held, invoice.amount_due)
+    if amount <= 0:
+        return None
+    return settle_from_balance(actor=None, invoice=invoice, amount=amount, method=PaymentMethod.WALLET)
+
+
+def pay_by_card(
+    *,
+    actor: Actor,
+    invoice_id: int | None,
+    amount: Decimal | str | None,
+    card_token: str,
+    idempotency_key: str = "",
+    currency: str | None = None,
+) -> Payment:
+    """Charges a card through the provider: an invoice (partly, fully, or more: the excess to the wallet),
+    or a top-up when `invoice_id` is None. A decline is kept as a failed payment with the reason."""
+    actor.require_role(*PAYING_ROLES)
+    if not card_token:
+        raise RuleViolation(_("Enter the card."), code="card_required", field="card_token")
+    with transaction.atomic():
+        invoice = _payable_invoice(actor, invoice_id) if invoice_id is not None else None
+        currency = invoice.currency if invoice is not None else (currency or actor.organisation.currency)
+        value = _amount(amount, currency, default=invoice.amount_due if invoice is not None else None)
+        return _charge_card(
+            actor=actor,
+            invoice=invoice,
+            amount=value,
+            currency=currency,
+            card_token=card_token,
+            key=idempotency_key,
+        )
+
+
+def charge_card_for(*, actor: Actor | None, invoice: Invoice, card_token: str, key: str | None) -> Payment:
+    """Charges what is due on a just-issued invoice by card; a decline raises, so the purchase rolls back."""
+    if not card_token:
+        raise RuleViolation(_("Enter the card."), code="card_required", field="card_token")
+    payment = _charge_card(
+        actor=actor,
+        invoice=invoice,
+        amount=invoice.amount_due,
+        currency=invoice.currency,
+        card_token=card_token,
+        key=key,
+    )
+    if payment.status != PaymentStatus.CONFIRMED:
+        raise RuleViolation(
+            _("The card was not charged: %(reason)s Try another card or pay from the wallet.")
+            % {"reason": payment.failure_message},
+            code="card_declined",
+            field="card_token",
+        )
+    return payment
+
+
+def _charge_card(
+    *,
+    actor: Actor | None,
+    invoice: Invoice | None,
+    amount: Decimal,
+    currency: str,
+    card_token: str,
+    key: str | None,
+) -> Payment:
+    provider = card_provider()
+    payer_id = invoice.organisation_id if invoice is not None else actor.organisation.pk  # type: ignore[union-attr]
+    payment = Payment.objects.create(
+        organisation_id=payer_id,
+        invoice=invoice,
+        purpose=PaymentPurpose.INVOICE if invoice is not None else PaymentPurpose.TOP_UP,
+        method=PaymentMethod.CARD,
+        amount=amount,
+        currency=currency,
+        provider=provider.name,
+        created_by=getattr(actor, "user", None),
+    )
+    result = provider.charge(
+        amount=Money(amount, currency),
+        token=card_token,
+        description=str(invoice or _("Wallet top-up")),
+        idempotency_key=key or f"payment-{payment.pk}",
+    )
+    if not result.approved:
+        PAYMENT_MACHINE.transition(
+            payment,
+            PaymentStatus.FAILED,
+            actor=actor,
+            reason=result.message,
+            extra={"failure_message": result.message},
+        )
+        return payment
+    source = Leg(ledger.house_account(AccountKind.CARD, currency), -amount)
+    _settle(payment=payment, actor=actor, source=source, invoice=invoice, amount=amount)
+    PAYMENT_MACHINE.transition(
+        payment,
+        PaymentStatus.CONFIRMED,
+        actor=actor,
+        extra={"provider_reference": result.reference, "decided_at": timezone.now()},
+    )
+    return payment
+
+
+def _check_receipt(receipt: UploadedFile | None) -> None:
+    if receipt is None:
+        raise RuleViolation(
+            _("Attach the bank's receipt of the transfer (PDF, PNG or JPEG)."),
+            code="receipt_required",
+            field="receipt",
+        )
+    if receipt.size and receipt.size > MAX_RECEIPT_BYTES:
+        raise RuleViolation(_("The receipt may be at most 10 MB."), code="receipt_too_large", field="receipt")
+    content_type = getattr(receipt, "content_type", "") or ""
+    if content_type and content_type not in RECEIPT_TYPES:
+        raise RuleViolation(
+            _("Attach the receipt as a PDF, PNG or JPEG file."), code="receipt_type", field="receipt"
+        )
+
+
+def notify_bank_transfer(
+    *,
+    actor: Actor,
+    invoice_id: int | None,
+    amount: Decimal | str | None,
+    receipt: UploadedFile | None,
+    reference: str = "",
+    currency: str | None = None,
+) -> Payment:
+    """R2.15: the payer says it transferred money and attaches the receipt; operator staff confirm it."""
+    actor.require_role(*PAYING_ROLES)
+    _check_receipt(receipt)
+    with transaction.atomic():
+        invoice = _payable_invoice(actor, invoice_id) if invoice_id is not None else None
+        currency = invoice.currency if invoice is not None else (currency or actor.organisation.currency)
+        value = _amount(amount, currency, default=invoice.amount_due if invoice is not None else None)
+        payment = Payment(
+            organisation=actor.organisation,
+            invoice=invoice,
+            purpose=PaymentPurpose.INVOICE if invoice is not None else PaymentPurpose.TOP_UP,
+            method=PaymentMethod.BANK_TRANSFER,
+            amount=value,
+            currency=currency,
+            reference=reference[:140],
+            created_by=actor.user,
+        )
+        payment.receipt.save(receipt.name, receipt, save=False)  # type: ignore[union-attr]
+        payment.save()
+        audit.record(
+            actor=actor,
+            action="payment.notified",
+            obj=payment,
+            after={"amount": str(value), "currency": currency, "invoice": getattr(invoice, "code", None)},
+        )
+        _tell_operators(payment)
+    return payment
+
+
+def confirm_payment(
+    *, actor: Actor, payment_id: int, amount_received: Decimal | str | None = None, note: str = ""
+) -> Payment:
+    """Operator staff saw the money arrive: it is applied to the invoice (the excess to the wallet).
+
+    `amount_received` is what the bank statement shows when it differs from what was notified.
+    """
+    _require_operator(actor)
+    with transaction.atomic():
+        payment = _pending_transfer(payment_id)
+        value = _amount(amount_received, payment.currency, default=payment.amount)
+        invoice = (
+            Invoice.objects.select_for_update().get(pk=payment.invoice_id) if payment.invoice_id else None
+        )
+        if invoice is not None and invoice.status != InvoiceStatus.ISSUED:
+            invoice = None  # settled meanwhile (e.g. by card): the whole transfer goes to the wallet
+        if value != payment.amount:
+            audit.record(
+                actor=actor,
+                action="payment.amount_corrected",
+                obj=payment,
+                before={"amount": str(payment.amount)},
+                after={"amount": str(value)},
+                reason=note,
+            )
+            payment.amount = value
+            payment.save(update_fields=["amount"])
+        source = Leg(ledger.house_account(AccountKind.BANK, payment.currency), -value)
+        _settle(payment=payment, actor=actor, source=source, invoice=invoice, amount=value)
+        PAYMENT_MACHINE.transition(
+            payment,
+            PaymentStatus.CONFIRMED,
+            actor=actor,
+            reason=note,
+            extra={"decided_by": actor.user, "decided_at": timezone.now(), "decision_note": note[:300]},
+        )
+        _tell_payer(payment)
+    return payment
+
+
+def reject_payment(*, actor: Actor, payment_id: int, reason: str) -> Payment:
+    """Operator staff found no such transfer: nothing is posted and the payer is told why."""
+    _require_operator(actor)
+    if not reason.strip():
+        raise RuleViolation(
+            _("Say why the payment is rejected, so the payer can put it right."),
+            code="reason_required",
+            field="reason",
+        )
+    with transaction.atomic():
+        payment = _pending_transfer(payment_id)
+        PAYMENT_MACHINE.transition(
+            payment,
+            PaymentStatus.REJECTED,
+            actor=actor,
+            reason=reason,
+            extra={"decided_by": actor.user, "decided_at": timezone.now(), "decision_note": reason[:300]},
+        )
+        _tell_payer(payment)
+    return payment
+
+
+def _require_operator(actor: Actor) -> None:
+    if not actor.is_operator:
+        raise NotFound(_("No payment with this id."))
+    if not actor.has_role(Role.ADMIN, Role.BILLING):
+        raise PermissionDenied(
+            _("Only operator administrators and billing staff confirm payments."), field="payment"
+        )
+
+
+def _pending_transfer(payment_id: int) -> Payment:
+    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound(_("No payment with this id."))
+    if payment.method != PaymentMethod.BANK_TRANSFER:
+        raise Conflict(_("Only bank transfers wait for confirmation."), code="not_a_transfer")
+    return payment
+
+
+def _billing_users(organisation: Organisation) -> list:
+    memberships = Membership.objects.filter(organisation=organisation, role__in=PAYING_ROLES).select_related(
+        "user"
+    )
+    return list({membership.user.pk: membership.user for membership in memberships}.values())
+
+
+def _tell_operators(payment: Payment) -> None:
+    operators = Organisation.objects.filter(kind=OrganisationKind.OPERATOR)
+    for operator in operators:
+        for user in _billing_users(operator):
+            notify(
+                recipient=user,
+                organisation=operator,
+                title=_("Payment to confirm: %(payer)s, %(amount)s")
+                % {"payer": payment.organisation, "amount": Money(payment.amount, payment.currency)},
+                url=reverse("billing:payment_queue"),
+            )
+
+
+def _tell_payer(payment: Payment) -> None:
+    confirmed = payment.status == PaymentStatus.CONFIRMED
+    payer = payment.organisation
+    context = {"payment": payment, "payer": payer, "amount": Money(payment.amount, payment.currency)}
+    for user in _billing_users(payer):
+        notify(
+            recipient=user,
+            organisation=payer,
+            title=(
+                _("Your payment of %(amount)s was confirmed.")
+                if confirmed
+                else _("Your payment of %(amount)s was rejected.")
+            )
+            % {"amount": context["amount"]},
+            body=payment.decision_note,
+            url=reverse("billing:wallet"),
+        )
+        send_email(
+            to=[user.email],
+            template="billing/email/payment_decided",
+            context=context,
+            language=user.language or payer.language,
+        )

@@ -1,0 +1,159 @@
+"""Billing reads, scoped to what the actor may see: an invoice lives in the organisation that pays it
+(R4.10); a partner sees a client's billing under full access; operator staff see everything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from canal.accounts.actor import Actor
+from canal.accounts.models import Organisation
+from canal.accounts.scope import scoped, visible_organisations
+from canal.billing.models import (
+    CREDITS,
+    VALUE_KINDS,
+    Account,
+    AccountKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    JournalEntry,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Posting,
+)
+from canal.core.errors import NotFound
+from canal.core.money import Money
+
+
+def invoices_visible_to(actor: Actor) -> QuerySet[Invoice]:
+    # Drafts are the operator's work in progress: payers see invoices once issued.
+    invoices = scoped(Invoice.objects.select_related("organisation", "customer"), actor)
+    if not actor.is_operator:
+        invoices = invoices.exclude(status=InvoiceStatus.DRAFT)
+    return invoices
+
+
+def invoice_for(actor: Actor, invoice_id: int) -> Invoice:
+    invoice = invoices_visible_to(actor).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFound(_("No invoice with this id."), field="invoice")
+    return invoice
+
+
+def invoice_lines_visible_to(actor: Actor) -> QuerySet[InvoiceLine]:
+    return InvoiceLine.objects.filter(invoice__in=invoices_visible_to(actor)).select_related(
+        "invoice", "beneficiary"
+    )
+
+
+def invoices_for_client(actor: Actor, client_id: int) -> QuerySet[Invoice]:
+    """R4.11: a partner's view of one client's billing: invoices the client pays, and the partner's own
+    invoices for that client's products."""
+    client = organisation_for(actor, client_id)
+    return (
+        invoices_visible_to(actor)
+        .filter(Q(organisation=client) | Q(customer=client) | Q(lines__beneficiary=client))
+        .distinct()
+    )
+
+
+def organisation_for(actor: Actor, organisation_id: int) -> Organisation:
+    organisation = visible_organisations(actor).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound(_("No organisation with this id."), field="organisation")
+    return organisation
+
+
+def payments_visible_to(actor: Actor) -> QuerySet[Payment]:
+    return scoped(Payment.objects.select_related("organisation", "invoice"), actor)
+
+
+def payment_for(actor: Actor, payment_id: int) -> Payment:
+    payment = payments_visible_to(actor).filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound(_("No payment with this id."), field="payment")
+    return payment
+
+
+def payments_to_confirm(actor: Actor) -> QuerySet[Payment]:
+    """The operator's queue: notified bank transfers waiting for a decision, oldest first."""
+    if not actor.is_operator:
+        return Payment.objects.none()
+    return (
+        Payment.objects.filter(method=PaymentMethod.BANK_TRANSFER, status=PaymentStatus.PENDING)
+        .select_related("organisation", "invoice", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Balance:
+    kind: str
+    label: str
+    currency: str
+    amount: Decimal
+
+    @property
+    def money(self) -> Money | None:
+        return None if self.currency == CREDITS else Money(self.amount, self.currency)
+
+
+def balances_of(actor: Actor, organisation: Organisation | None = None) -> list[Balance]:
+    """Wallet, cashback and support-credit balances of the actor's organisation (or a visible one); the
+    wallet in the organisation's currency shows even before its first movement."""
+    organisation = organisation or actor.organisation
+    if organisation.pk != actor.organisation.pk:
+        organisation = organisation_for(actor, organisation.pk)
+    accounts = Account.objects.filter(organisation=organisation, kind__in=sorted(VALUE_KINDS))
+    found = {(account.kind, account.currency): account.balance for account in accounts}
+    found.setdefault((AccountKind.WALLET, organisation.currency), Decimal(0))
+    order = [AccountKind.WALLET, AccountKind.CASHBACK, AccountKind.SUPPORT_CREDITS]
+    return [
+        Balance(kind=kind, label=str(AccountKind(kind).label), currency=currency, amount=amount)
+        for (kind, currency), amount in sorted(
+            found.items(), key=lambda item: (order.index(item[0][0]), item[0][1])
+        )
+    ]
+
+
+def wallet_balance(organisation: Organisation, currency: str | None = None) -> Money:
+    """The prepaid wallet's balance (zero before its first movement). For other apps' pages and checks."""
+    currency = currency or organisation.currency
+    account = Account.objects.filter(
+        organisation=organisation, kind=AccountKind.WALLET, currency=currency
+    ).first()
+    return Money(account.balance if account else 0, currency)
+
+
+def support_credit_balance(organisation: Organisation) -> int:
+    """R2.2: the support-credit balance the portal header shows."""
+    account = Account.objects.filter(
+        organisation=organisation, kind=AccountKind.SUPPORT_CREDITS, currency=CREDITS
+    ).first()
+    return int(account.balance) if account else 0
+
+
+def movements_visible_to(
+    actor: Actor, kinds: tuple[str, ...] = tuple(sorted(VALUE_KINDS))
+) -> QuerySet[Posting]:
+    """Postings on the value accounts (wallet, cashback, credits) of organisations the actor sees."""
+    return (
+        scoped(Posting.objects.all(), actor, organisation_field="account__organisation")
+        .filter(account__kind__in=kinds)
+        .select_related("entry", "entry__invoice", "account")
+        .order_by("-entry__booked_at", "-id")
+    )
+
+
+def journal_visible_to(actor: Actor) -> QuerySet[JournalEntry]:
+    """The whole journal is the operator's books; nobody else reads it."""
+    if not actor.is_operator:
+        return JournalEntry.objects.none()
+    return JournalEntry.objects.prefetch_related("postings__account__organisation").order_by(
+        "booked_at", "id"
+    )

@@ -1,0 +1,13 @@
+"""Background jobs of billing: thin wrappers over the services."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from canal.billing.cycles import run_billing
+
+
+@task()
+def daily_billing_run() -> dict[str, int]:
+    """The scheduler enqueues this once a day; it bills what is due today (idempotent)."""
+    result = run_billing(run_date=timezone.localdate())
+    return {"invoices_issued": result.run.invoices_issued, "failures": result.run.failures}

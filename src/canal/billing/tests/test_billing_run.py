@@ -1,0 +1,221 @@
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from canal.accounts.models import OrganisationKind
+from canal.accounts.tests.factories import OrganisationFactory
+from canal.billing import cycles
+from canal.billing.invoicing import Charge
+from canal.billing.models import Invoice, InvoiceLine, InvoiceStatus, RecurringCharge
+from canal.billing.services import (
+    create_recurring_charge,
+    end_recurring_charge,
+    invoice_and_charge,
+    update_recurring_charge,
+)
+from canal.billing.tests.helpers import fund_wallet, wallet_of
+from canal.core.money import Money
+from canal.pricing import Item, PerUnit, Proration, quote
+
+
+def monthly(payer, amount="50.00", starts=date(2026, 4, 1), **extra):
+    return create_recurring_charge(
+        actor=None,
+        payer=payer,
+        beneficiary=payer,
+        description="Hosting",
+        quantity=1,
+        unit_price=Money(amount, payer.currency),
+        amount=Money(amount, payer.currency),
+        next_billing_date=starts,
+        **extra,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_actions_registered(monkeypatch):
+    monkeypatch.setattr(cycles, "_actions", [])
+
+
+def test_the_run_bills_what_is_due_once_per_payer_and_moves_the_next_date(db):
+    payer = OrganisationFactory()
+    monthly(payer, "50.00")
+    monthly(payer, "20.00")
+    monthly(OrganisationFactory(), "10.00", starts=date(2026, 5, 1))
+
+    result = cycles.run_billing(run_date=date(2026, 4, 1))
+
+    invoice = Invoice.objects.get()
+    assert (invoice.organisation, invoice.net, len(result.invoices)) == (payer, Decimal("70.00"), 1)
+    assert set(RecurringCharge.objects.filter(payer=payer).values_list("next_billing_date", flat=True)) == {
+        date(2026, 5, 1)
+    }
+
+
+def test_running_twice_issues_each_invoice_once(db):
+    for _ in range(3):
+        monthly(OrganisationFactory())
+
+    cycles.run_billing(run_date=date(2026, 4, 1))
+    again = cycles.run_billing(run_date=date(2026, 4, 1))
+
+    assert again.run.invoices_issued == 0
+    assert Invoice.objects.count() == 3
+
+
+def test_a_run_killed_half_way_and_run_again_issues_each_invoice_once(db, monkeypatch):
+    payers = [OrganisationFactory() for _ in range(5)]
+    for payer in payers:
+        monthly(payer)
+    real_bill = cycles._bill_payer
+    calls = {"count": 0}
+
+    def dies_on_the_fourth(payer, run_date):
+        calls["count"] += 1
+        if calls["count"] == 4:
+            raise KeyboardInterrupt  # like SIGINT: not caught per payer, the batch rolls back
+        return real_bill(payer, run_date)
+
+    monkeypatch.setattr(cycles, "_bill_payer", dies_on_the_fourth)
+    with pytest.raises(KeyboardInterrupt):
+        cycles.run_billing(run_date=date(2026, 4, 1), batch_size=2)
+    billed_before = Invoice.objects.count()
+    monkeypatch.setattr(cycles, "_bill_payer", real_bill)
+
+    cycles.run_billing(run_date=date(2026, 4, 1), batch_size=2)
+
+    assert billed_before == 2  # the first batch committed, the second rolled back whole
+    assert Invoice.objects.count() == 5
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
+    assert InvoiceLine.objects.values("recurring_charge", "period_start").distinct().count() == 5
+
+
+def test_a_late_run_catches_up_every_missed_period(db):
+    charge = monthly(OrganisationFactory(), starts=date(2026, 1, 1))
+
+    cycles.run_billing(run_date=date(2026, 3, 15))
+
+    charge.refresh_from_db()
+    periods = list(InvoiceLine.objects.order_by("period_start").values_list("period_start", "period_end"))
+    assert periods == [
+        (date(2026, 1, 1), date(2026, 1, 31)),
+        (date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2026, 3, 31)),
+    ]
+    assert charge.next_billing_date == date(2026, 4, 1)
+
+
+def test_renewals_are_paid_from_the_wallet_as_far_as_it_goes(db):
+    payer = OrganisationFactory()
+    fund_wallet(payer, "30.00")
+    monthly(payer, "50.00")
+
+    cycles.run_billing(run_date=date(2026, 4, 1))
+
+    invoice = Invoice.objects.get()
+    assert (invoice.amount_paid, invoice.amount_due, wallet_of(payer)) == (
+        Decimal("30.00"),
+        Decimal("20.00"),
+        0,
+    )
+
+
+def test_end_of_cycle_actions_run_before_the_renewal_and_shape_it(db):
+    payer = OrganisationFactory()
+    charge = monthly(payer, "50.00", source_app="subscriptions", source_id="7")
+    seen = []
+
+    def trim(*, charge: RecurringCharge, cycle_end: date) -> None:
+        seen.append((charge.source_id, cycle_end))
+        update_recurring_charge(actor=None, charge=charge, quantity=2, amount=Money("30.00", "EUR"))
+
+    cycles.register_end_of_cycle_action(trim, source_app="subscriptions")
+    cycles.run_billing(run_date=date(2026, 4, 1))
+
+    assert seen == [("7", date(2026, 4, 1))]
+    line = InvoiceLine.objects.get(recurring_charge=charge)
+    assert (line.quantity, line.net_amount) == (2, Decimal("30.00"))
+
+
+def test_r3_8_a_license_bought_mid_cycle_costs_the_days_left_then_the_full_price(db):
+    payer = OrganisationFactory()
+    item = Item(
+        code="crm.base", description="CRM Base license", pricing=PerUnit(Money("30.00", "EUR")), quantity=1
+    )
+    proration = Proration(
+        purchase_date=date(2026, 4, 16), cycle_start=date(2026, 4, 1), next_cycle_start=date(2026, 5, 1)
+    )
+    now = quote([item], currency="EUR", proration=proration).lines[0]
+
+    bought = invoice_and_charge(
+        actor=None,
+        payer=payer,
+        charges=[Charge.from_quote_line(now)],
+        issue_date=date(2026, 4, 16),
+        pay_with="bank_transfer",
+    ).invoice
+    monthly(payer, "30.00", starts=date(2026, 5, 1))
+    cycles.run_billing(run_date=date(2026, 5, 1))
+
+    assert bought.net == Decimal("15.00")
+    assert bought.lines.get().steps[-1]["kind"] == "proration"
+    assert Invoice.objects.exclude(pk=bought.pk).get().net == Decimal("30.00")
+
+
+def test_r3_9_a_license_ended_mid_cycle_is_not_refunded_and_not_renewed(db):
+    payer = OrganisationFactory()
+    fund_wallet(payer, "100.00")
+    charge = monthly(payer, "30.00", starts=date(2026, 4, 1))
+    cycles.run_billing(run_date=date(2026, 4, 1))
+
+    end_recurring_charge(actor=None, charge=charge, reason="bought by mistake")
+    cycles.run_billing(run_date=date(2026, 5, 1))
+
+    assert Invoice.objects.count() == 1
+    assert not Invoice.objects.filter(kind="credit_note").exists()
+    assert wallet_of(payer) == Decimal("70.00")
+
+
+def test_the_command_bills_the_given_date_and_reports(db):
+    monthly(OrganisationFactory())
+    out = StringIO()
+
+    call_command("billing-run", "--date", "2026-04-01", "--no-progress", stdout=out)
+
+    assert "1 invoices issued" in out.getvalue()
+    assert Invoice.objects.get().issue_date == date(2026, 4, 1)
+
+
+def test_the_daily_job_is_registered():
+    from canal.core.scheduler import registered_jobs
+
+    assert "billing-run" in {job.name for job in registered_jobs()}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_on_postgres_claim_separate_payers_and_bill_each_once(postgres_only):
+    payers = [OrganisationFactory(kind=OrganisationKind.CUSTOMER) for _ in range(40)]
+    for payer in payers:
+        monthly(payer)
+
+    def work(worker: int) -> int:
+        try:
+            return cycles.run_billing(
+                run_date=date(2026, 4, 1), batch_size=3, worker=f"w{worker}"
+            ).run.invoices_issued
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        issued = list(pool.map(work, range(4)))
+
+    assert sum(issued) == 40
+    assert Invoice.objects.count() == 40
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == list(range(1, 41))
+    assert Invoice.objects.filter(status=InvoiceStatus.ISSUED).count() == 40

@@ -1,0 +1,76 @@
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from canal.accounts.tests.factories import OrganisationFactory
+from canal.billing.ledger import InsufficientBalance
+from canal.billing.models import Invoice, InvoiceStatus, Payment
+from canal.billing.services import invoice_and_charge
+from canal.billing.tests.helpers import DAY, charge, fund_wallet, wallet_of
+from canal.core.errors import RuleViolation
+
+
+def test_r3_4_buying_charges_the_wallet_and_issues_the_invoice_at_once(db):
+    payer = OrganisationFactory()
+    fund_wallet(payer, "100.00")
+
+    result = invoice_and_charge(
+        actor=None, payer=payer, charges=[charge("2 CRM licenses", "60.00", 2)], issue_date=DAY
+    )
+
+    assert result.invoice.status == InvoiceStatus.PAID
+    assert result.invoice.code == "F2026-000001"
+    assert result.payment.amount == Decimal("60.00")
+    assert wallet_of(payer) == Decimal("40.00")
+
+
+def test_r3_4_without_enough_money_the_callers_writes_roll_back_with_the_invoice(db):
+    payer = OrganisationFactory()
+    fund_wallet(payer, "10.00")
+
+    def buy() -> None:
+        with transaction.atomic():
+            OrganisationFactory(name="written by the caller")
+            invoice_and_charge(actor=None, payer=payer, charges=[charge(amount="60.00")], issue_date=DAY)
+
+    with pytest.raises(InsufficientBalance):
+        buy()
+
+    assert not Invoice.objects.exists()
+    assert not OrganisationFactory._meta.model.objects.filter(name="written by the caller").exists()
+    assert wallet_of(payer) == Decimal("10.00")
+
+
+def test_r3_4_a_declined_card_buys_nothing(db):
+    payer = OrganisationFactory()
+
+    with pytest.raises(RuleViolation) as refused:
+        invoice_and_charge(
+            actor=None,
+            payer=payer,
+            charges=[charge()],
+            issue_date=DAY,
+            pay_with="card",
+            card_token="tok_declined",
+        )
+
+    assert refused.value.code == "card_declined"
+    assert not Invoice.objects.exists()
+    assert not Payment.objects.exists()
+
+
+def test_a_purchase_retried_with_its_origin_key_is_invoiced_once(db):
+    payer = OrganisationFactory()
+    fund_wallet(payer, "500.00")
+
+    first = invoice_and_charge(
+        actor=None, payer=payer, charges=[charge()], issue_date=DAY, origin_key="seats:abc"
+    )
+    again = invoice_and_charge(
+        actor=None, payer=payer, charges=[charge()], issue_date=DAY, origin_key="seats:abc"
+    )
+
+    assert again.invoice.pk == first.invoice.pk
+    assert Invoice.objects.count() == 1
+    assert wallet_of(payer) == Decimal("400.00")

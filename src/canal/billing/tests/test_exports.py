@@ -1,0 +1,69 @@
+import csv
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+
+from canal.accounts.models import OrganisationKind, PaymentMode
+from canal.accounts.services import link_client
+from canal.accounts.tests.factories import OrganisationFactory
+from canal.billing import exports, invoicing
+from canal.billing.tests.helpers import DAY, charge, issued_invoice
+from canal.core.errors import NotFound
+
+
+def rows(chunks) -> list[dict[str, str]]:
+    return list(csv.DictReader(StringIO("".join(chunks))))
+
+
+def test_r4_11_a_partner_exports_one_clients_billing_as_csv(partner):
+    client = OrganisationFactory(kind=OrganisationKind.CUSTOMER, name="Client A")
+    other = OrganisationFactory(kind=OrganisationKind.CUSTOMER, name="Client B")
+    link_client(actor=None, partner=partner.organisation, client=client)
+    link_client(actor=None, partner=partner.organisation, client=other, payment_mode=PaymentMode.PARTNER)
+    own = issued_invoice(client, "100.00")
+    issued_invoice(other, "70.00")
+    paid_by_partner = invoicing.create_and_issue(
+        actor=None,
+        payer=partner.organisation,
+        charges=[charge("For A", "30.00", beneficiary=client), charge("For B", "40.00", beneficiary=other)],
+        issue_date=DAY,
+    )
+
+    invoices = rows(exports.invoices_csv(partner, client_id=client.pk))
+    lines = rows(exports.invoice_lines_csv(partner, client_id=client.pk))
+
+    assert {row["number"] for row in invoices} == {own.code, paid_by_partner.code}
+    assert {row["description"] for row in lines} == {"Line 1", "For A"}
+
+
+def test_a_partner_cannot_export_an_organisation_it_does_not_manage(partner):
+    stranger = OrganisationFactory()
+    issued_invoice(stranger)
+
+    with pytest.raises(NotFound):
+        exports.invoices_csv(partner, client_id=stranger.pk)
+
+
+def test_an_organisation_exports_its_invoices_lines_and_payments(customer, make_actor):
+    mine = issued_invoice(customer.organisation, "10.00", "20.00")
+    issued_invoice(make_actor(OrganisationKind.CUSTOMER).organisation)
+
+    invoices = rows(exports.invoices_csv(customer, organisation_id=customer.organisation.pk))
+    lines = rows(exports.invoice_lines_csv(customer))
+    payments = rows(exports.payments_csv(customer))
+
+    assert [row["number"] for row in invoices] == [mine.code]
+    assert [Decimal(row["net"]) for row in lines] == [Decimal("10.00"), Decimal("20.00")]
+    assert payments == []
+
+
+def test_the_accounting_journal_balances_per_entry_and_is_for_the_operator(customer, operator):
+    issued_invoice(customer.organisation, "10.00")
+
+    journal = rows(exports.journal_csv(operator))
+
+    assert {row["reason"] for row in journal} == {"invoice"}
+    assert sum(Decimal(row["amount"]) for row in journal) == 0
+    with pytest.raises(NotFound):
+        exports.journal_csv(customer)

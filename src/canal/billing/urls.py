@@ -1,0 +1,25 @@
+from django.urls import path
+
+from canal.billing import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("", views.invoices, name="invoices"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice"),
+    path("invoices/<int:invoice_id>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("invoices/<int:invoice_id>/pay/", views.pay_invoice, name="pay_invoice"),
+    path("invoices/<int:invoice_id>/card/", views.pay_invoice_by_card, name="pay_invoice_by_card"),
+    path(
+        "invoices/<int:invoice_id>/transfer/", views.notify_invoice_transfer, name="notify_invoice_transfer"
+    ),
+    path("invoices/<int:invoice_id>/credit/", views.credit_invoice, name="credit_invoice"),
+    path("wallet/", views.wallet, name="wallet"),
+    path("wallet/card/", views.top_up_by_card, name="top_up_by_card"),
+    path("wallet/transfer/", views.top_up_by_transfer, name="top_up_by_transfer"),
+    path("payments/", views.payment_queue, name="payment_queue"),
+    path("payments/<int:payment_id>/receipt/", views.payment_receipt, name="payment_receipt"),
+    path("payments/<int:payment_id>/confirm/", views.confirm_payment, name="confirm_payment"),
+    path("payments/<int:payment_id>/reject/", views.reject_payment, name="reject_payment"),
+    path("export/<str:what>.csv", views.export, name="export"),
+]

@@ -1,0 +1,138 @@
+"""Portal pages of orders and subscriptions, through the Django test client (R1.7, R1.15, R2.15)."""
+
+import pytest
+from django.urls import reverse
+
+from canal.orders.models import Order
+from canal.orders.tests.conftest import END_CUSTOMER, order_body, place, provision
+from canal.subscriptions.models import ProvisioningRequest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def portal_login(portal_login):
+    """Logs in with the portal in English, whatever the user's organisation speaks."""
+
+    def login(user):
+        user.language = "en"
+        user.save(update_fields=["language"])
+        return portal_login(user)
+
+    return login
+
+
+def checkout_form(client, **overrides):
+    form = {
+        "product": "tareo-work",
+        "customer": str(client.pk),
+        "plan": "business",
+        "quantity": "20",
+        "add_ons": ["marketing-pack"],
+        "package": "onboarding-i",
+        "end_customer_name": END_CUSTOMER["name"],
+        "end_customer_email": END_CUSTOMER["email"],
+        "accept_terms": "on",
+        "idempotency_key": "form-1",
+        "place": "1",
+    }
+    form.update(overrides)
+    return {key: value for key, value in form.items() if value is not None}
+
+
+def test_r1_7_the_checkout_refuses_an_order_without_the_terms(portal_login, marketplace):
+    browser = portal_login(marketplace.partner.user)
+
+    response = browser.post(reverse("orders:checkout"), checkout_form(marketplace.client, accept_terms=None))
+
+    assert response.status_code == 200
+    assert "terms and conditions" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_r1_12_the_checkout_places_once_per_form_and_confirms_the_48_business_hours(
+    portal_login, marketplace
+):
+    browser = portal_login(marketplace.partner.user)
+
+    first = browser.post(reverse("orders:checkout"), checkout_form(marketplace.client), follow=True)
+    browser.post(reverse("orders:checkout"), checkout_form(marketplace.client))
+
+    assert Order.objects.count() == 1
+    assert "48 business hours" in first.content.decode()
+    assert first.redirect_chain[-1][0] == reverse("orders:detail", args=[Order.objects.get().pk])
+
+
+def test_r2_15_the_orders_page_lists_processed_and_filters(portal_login, api_as, marketplace):
+    done = place(api_as(marketplace.partner), order_body(marketplace.client, name="Oficina"))
+    provision(api_as(marketplace.vendor_actor), done["id"], "TW-1")
+    place(api_as(marketplace.partner), order_body(marketplace.client, name="Obra"))
+    browser = portal_login(marketplace.partner.user)
+
+    everything = browser.get(reverse("orders:list")).content.decode()
+    waiting = browser.get(reverse("orders:list"), {"processed": "no"}).content.decode()
+    csv = b"".join(browser.get(reverse("orders:list"), {"format": "csv"}).streaming_content).decode()
+
+    assert "Oficina" in everything
+    assert "Obra" in everything
+    assert "Obra" in waiting
+    assert "Oficina" not in waiting
+    assert csv.count("\n") == 3
+
+
+def test_r1_15_the_order_page_cancels_within_the_window(portal_login, api_as, marketplace):
+    order = place(api_as(marketplace.partner), order_body(marketplace.client))
+    browser = portal_login(marketplace.partner.user)
+
+    page = browser.get(reverse("orders:detail", args=[order["id"]])).content.decode()
+    browser.post(reverse("orders:cancel", args=[order["id"]]), {"reason": "Wrong client"})
+
+    assert 'id="cancel"' in page
+    assert Order.objects.get(pk=order["id"]).status == "cancelled"
+
+
+def test_r1_12_the_vendor_queue_lists_the_request_and_completes_it_by_hand(portal_login, api_as, marketplace):
+    order = place(api_as(marketplace.partner), order_body(marketplace.client))
+    request = ProvisioningRequest.objects.get(order_id=order["id"])
+    browser = portal_login(marketplace.vendor_actor.user)
+
+    queue = browser.get(reverse("orders:provisioning_queue")).content.decode()
+    browser.post(
+        reverse("orders:provisioning_action", args=[request.pk, "complete"]), {"vendor_account_id": "TW-9"}
+    )
+
+    assert order["reference"] in queue
+    request.refresh_from_db()
+    assert request.status == "approved"
+
+
+def test_r1_17_the_subscription_page_offers_convert_modify_and_terminate_for_a_trial(
+    portal_login, api_as, marketplace
+):
+    order = place(
+        api_as(marketplace.partner),
+        {**order_body(marketplace.client), "kind": "trial", "quantity": 0, "package": ""},
+    )
+    provision(api_as(marketplace.vendor_actor), order["id"], "TW-T")
+    browser = portal_login(marketplace.partner.user)
+
+    page = browser.get(reverse("lifecycle:detail", args=[order["subscription_id"]])).content.decode()
+    terminate = browser.get(
+        reverse("lifecycle:terminate_trial", args=[order["subscription_id"]])
+    ).content.decode()
+    done = browser.post(
+        reverse("lifecycle:terminate_trial", args=[order["subscription_id"]]),
+        {"reason": "ordered_by_mistake", "acknowledge": "on"},
+    ).content.decode()
+
+    assert "vendor_account_id=TW-T" in page
+    assert 'name="acknowledge"' in terminate
+    assert "Trial terminated" in done
+
+
+def test_other_organisations_orders_answer_404(portal_login, api_as, marketplace, customer):
+    order = place(api_as(marketplace.partner), order_body(marketplace.client))
+
+    response = portal_login(customer.user).get(reverse("orders:detail", args=[order["id"]]))
+
+    assert response.status_code == 404

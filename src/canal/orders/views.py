@@ -1,0 +1,357 @@
+"""Portal pages of orders: checkout, the orders list (R2.15), an order with its timeline, the vendor's
+provisioning queue. Each view parses input, calls one service or selector, and renders."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canal.accounts.models import OrganisationKind
+from canal.catalog import selectors as catalog_selectors
+from canal.catalog.services import ConfigurationRefused
+from canal.core.errors import CanalError
+from canal.core.idempotency import run_once
+from canal.orders import forms, presenters, selectors, services
+from canal.orders.models import OrderKind, OrderStatus
+from canal.portal.actor import portal_actor
+from canal.subscriptions import provisioning
+from canal.subscriptions.models import ProvisioningStatus
+from canal.subscriptions.selectors import provisioning_request_for, provisioning_requests_visible_to
+
+PAGE_SIZE = 25
+ORDERING_KINDS = (OrganisationKind.PARTNER, OrganisationKind.CUSTOMER)
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    """R2.15: creation date, type, name (server), price, processed; details, pay, cancel. Filterable, CSV."""
+    actor = portal_actor(request)
+    filters = forms.order_filters(request.GET)
+    orders = selectors.filtered_orders(actor, filters)
+    if request.GET.get("format") == "csv":
+        return _csv(orders)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(order, services.cancellation_refusal(order, now) is None) for order in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "statuses": OrderStatus.choices,
+        "kinds": OrderKind.choices,
+        "customers": catalog_selectors.customers_for_quotes(actor)
+        if actor.kind != OrganisationKind.CUSTOMER
+        else [],
+        "query": query.urlencode(),
+        "can_order": actor.kind in ORDERING_KINDS,
+    }
+    template = "orders/partials/order_table.html" if request.htmx else "orders/order_list.html"
+    return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(orders: Any) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    header = [
+        _("Order"),
+        _("Created"),
+        _("Type"),
+        _("Customer"),
+        _("Name"),
+        _("Summary"),
+        _("Price"),
+        _("Currency"),
+        _("Processed"),
+        _("Status"),
+        _("Invoice"),
+        _("Contract id"),
+    ]
+
+    def rows() -> Any:
+        yield writer.writerow(header)
+        for order in orders.iterator():
+            yield writer.writerow(
+                [
+                    order.reference,
+                    order.placed_at.isoformat(),
+                    order.get_kind_display(),
+                    order.customer.name,
+                    order.subscription_name,
+                    order.summary,
+                    f"{order.net_total:.2f}",
+                    order.currency,
+                    _("yes") if order.processed else _("no"),
+                    order.get_status_display(),
+                    order.invoice_code,
+                    order.contract_id,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
+    return response
+
+
+def _product_for_checkout(actor: Any, code: str | None) -> Any:
+    products = catalog_selectors.products_visible_to(actor).exclude(
+        kind__in=["seat_licenses", "support_credits"]
+    )
+    product = products.filter(code=code).first() if code else None
+    return product or products.filter(provisioning_hours__isnull=False).first() or products.first()
+
+
+@login_required
+def checkout(request: HttpRequest) -> HttpResponse:
+    """Choose the client and the configuration, see the price as it will be invoiced, accept the terms,
+    place. htmx refreshes the summary on every change; the page works without JavaScript too."""
+    actor = portal_actor(request)
+    data = request.POST if request.method == "POST" else request.GET
+    product = _product_for_checkout(actor, data.get("product"))
+    if product is None:
+        messages.error(request, _("There is nothing to order yet."))
+        return redirect("orders:list")
+    product = catalog_selectors.product_for(actor, product.code)
+    offer = catalog_selectors.offer_of(product)
+    if request.method == "POST" or "plan" in data:
+        chosen = forms.checkout_input(offer, data)
+    else:
+        first = (
+            catalog_selectors.default_customer_for(actor, product.code)
+            if actor.kind == OrganisationKind.PARTNER
+            else None
+        )
+        chosen = forms.checkout_input(offer, _initial(offer, first.pk if first else None, request.GET))
+    preview, violations = None, []
+    try:
+        preview = services.price_order(
+            actor=actor,
+            configuration=chosen.configuration,
+            customer_id=chosen.customer_id,
+            currency=chosen.currency,
+        )
+    except ConfigurationRefused as refused:
+        violations = refused.violations
+    except CanalError as error:
+        violations = [error]
+    if request.method == "POST" and "place" in request.POST:
+        placed = _place(request, actor, chosen)
+        if placed is not None:
+            return redirect("orders:detail", placed)
+    context = {
+        "product": product,
+        "offer": offer,
+        "chosen": chosen,
+        "configuration": chosen.configuration,
+        "preview": preview,
+        "lines": presenters.charges_for_display(preview.charges) if preview else [],
+        "violations": violations,
+        "customers": catalog_selectors.customers_for_quotes(actor)
+        if actor.kind != OrganisationKind.CUSTOMER
+        else [],
+        "products": catalog_selectors.products_visible_to(actor).exclude(
+            kind__in=["seat_licenses", "support_credits"]
+        ),
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+    }
+    if request.htmx and "place" not in request.POST:
+        return render(request, "orders/partials/checkout_summary.html", context)
+    return render(request, "orders/checkout.html", context)
+
+
+def _initial(offer: Any, customer_id: int | None, query: Any) -> Any:
+    from django.http import QueryDict
+
+    from canal.catalog.forms import initial_input
+
+    start = initial_input(offer, customer_id=customer_id, currency=None)
+    data = QueryDict(mutable=True)
+    data.update(
+        {"plan": query.get("plan", start.configuration.plan), "quantity": str(start.configuration.quantity)}
+    )
+    if customer_id:
+        data["customer"] = str(customer_id)
+    if query.get("kind") == "trial":
+        data["kind"] = "trial"
+    for key in ("vendor_account_id", "end_customer_email", "end_customer_name", "customer"):
+        if query.get(key):
+            data[key] = query[key]
+    if query.getlist("add_ons"):
+        data.setlist("add_ons", query.getlist("add_ons"))
+    return data
+
+
+def _place(request: HttpRequest, actor: Any, chosen: forms.CheckoutInput) -> int | None:
+    """Places once per form (the hidden key), so a double click or a reload creates one order."""
+    key = request.POST.get("idempotency_key", "")
+
+    def action() -> tuple[int, Any]:
+        if chosen.kind == "trial":
+            order = services.order_trial(
+                actor=actor,
+                configuration=chosen.configuration,
+                customer_id=chosen.customer_id,
+                details=chosen.details,
+            )
+        else:
+            order = services.place_order(
+                actor=actor,
+                configuration=chosen.configuration,
+                customer_id=chosen.customer_id,
+                currency=chosen.currency,
+                details=chosen.details,
+            )
+        return 201, {"id": order.pk, "provisioning": order.status == OrderStatus.PROVISIONING}
+
+    try:
+        _status, body = run_once(
+            scope=f"org:{actor.organisation.pk}:orders.place",
+            key=key,
+            payload={
+                "configuration": chosen.configuration.as_dict(),
+                "customer": chosen.customer_id,
+                "kind": chosen.kind,
+            },
+            action=action,
+        )
+    except CanalError as error:
+        messages.error(request, str(error.message))
+        return None
+    if body["provisioning"]:
+        messages.success(
+            request,
+            _(
+                "Order placed. The account will be provisioned within 48 business hours; "
+                "we will tell you when it is."
+            ),
+        )
+    else:
+        messages.success(request, _("Order placed."))
+    return int(body["id"])
+
+
+@login_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    actor = portal_actor(request)
+    order = selectors.order_for(actor, order_id)
+    now = timezone.now()
+    refusal = services.cancellation_refusal(order, now)
+    request_row = provisioning.request_of(order)
+    context = {
+        "order": order,
+        "lines": presenters.lines_for_display(order),
+        "timeline": presenters.timeline_for_display(selectors.timeline_of(order)),
+        "request_row": request_row,
+        "may_cancel": refusal is None and (actor.is_operator or order.placed_by_id == actor.organisation.pk),
+        "cancel_refusal": refusal
+        if order.status not in (OrderStatus.CANCELLED, OrderStatus.FAILED)
+        else None,
+        "may_answer": request_row is not None
+        and request_row.status == ProvisioningStatus.INQUIRING
+        and order.placed_by_id == actor.organisation.pk,
+        "pays": order.payer_id == actor.organisation.pk,
+    }
+    return render(request, "orders/order_detail.html", context)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    actor = portal_actor(request)
+    try:
+        order = services.cancel_order(actor=actor, order_id=order_id, reason=request.POST.get("reason", ""))
+    except CanalError as error:
+        messages.error(request, str(error.message))
+    else:
+        if order.credit_note_code:
+            messages.success(
+                request,
+                _("Order cancelled; credit note %(code)s cancels its invoice.")
+                % {"code": order.credit_note_code},
+            )
+        else:
+            messages.success(request, _("Order cancelled."))
+    return redirect("orders:detail", order_id)
+
+
+@login_required
+def provisioning_queue(request: HttpRequest) -> HttpResponse:
+    """The vendor's queue of requests to fulfil (operators see every vendor's, overdue ones flagged)."""
+    actor = portal_actor(request)
+    requests = provisioning_requests_visible_to(actor)
+    if actor.kind == OrganisationKind.VENDOR:
+        requests = requests.filter(vendor=actor.organisation)
+    shown = request.GET.get("show", "open")
+    if shown == "open":
+        requests = requests.filter(status__in=[ProvisioningStatus.PENDING, ProvisioningStatus.INQUIRING])
+    elif shown == "overdue":
+        requests = requests.filter(
+            overdue_flagged_at__isnull=False,
+            status__in=[ProvisioningStatus.PENDING, ProvisioningStatus.INQUIRING],
+        )
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "orders/provisioning_queue.html", {"page": page, "shown": shown, "now": timezone.now()}
+    )
+
+
+@login_required
+def provisioning_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    actor = portal_actor(request)
+    row = provisioning_request_for(actor, request_id)
+    context = {
+        "row": row,
+        "order": row.order,
+        "fulfils": actor.is_operator or row.vendor_id == actor.organisation.pk,
+        "lines": presenters.lines_for_display(row.order),
+        "now": timezone.now(),
+    }
+    return render(request, "orders/provisioning_detail.html", context)
+
+
+@login_required
+@require_POST
+def provisioning_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    actor = portal_actor(request)
+    post = request.POST
+    try:
+        if action == "complete":
+            provisioning.complete_request(
+                actor=actor, request_id=request_id, vendor_account_id=post.get("vendor_account_id", "")
+            )
+            messages.success(
+                request, _("Done: the order is processed and the end customer has the set-up e-mail.")
+            )
+        elif action == "fail":
+            provisioning.fail_request(actor=actor, request_id=request_id, reason=post.get("reason", ""))
+            messages.success(request, _("The request is marked as failed; the orderer is told why."))
+        elif action == "inquire":
+            provisioning.inquire(actor=actor, request_id=request_id, question=post.get("question", ""))
+            messages.success(request, _("Question sent to the orderer."))
+        elif action == "answer":
+            row = provisioning.answer_inquiry(
+                actor=actor, request_id=request_id, answer=post.get("answer", "")
+            )
+            messages.success(request, _("Answer sent to the vendor."))
+            return redirect("orders:detail", row.order_id)
+    except CanalError as error:
+        messages.error(request, str(error.message))
+        if action == "answer":
+            row = provisioning_request_for(actor, request_id)
+            return redirect("orders:detail", row.order_id)
+    return redirect("orders:provisioning_detail", request_id)

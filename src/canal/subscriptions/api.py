@@ -1,0 +1,79 @@
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import CursorPagination, paginate
+
+from canal.subscriptions import seats, selectors
+from canal.subscriptions.presenters import seat_summary
+from canal.subscriptions.schemas import (
+    AssignmentOut,
+    AssignSeat,
+    SeatHistoryOut,
+    SeatPoolOut,
+    SeatUserOut,
+    SubscriptionOut,
+)
+
+router = Router(tags=["subscriptions"])
+
+
+@router.get("/subscriptions", response=list[SubscriptionOut], summary="Subscriptions you may see")
+@paginate(CursorPagination, ordering=("-id",))
+def list_subscriptions(request: HttpRequest):
+    return selectors.subscriptions_visible_to(request.actor)  # type: ignore[attr-defined]
+
+
+@router.get("/subscriptions/{subscription_id}", response=SubscriptionOut)
+def get_subscription(request: HttpRequest, subscription_id: int):
+    return selectors.subscription_for(request.actor, subscription_id)  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/subscriptions/{subscription_id}/seats", response=list[SeatPoolOut], summary="License summary (R3.2)"
+)
+def list_seat_pools(request: HttpRequest, subscription_id: int) -> list[dict]:
+    return seat_summary(request.actor, subscription_id)  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/subscriptions/{subscription_id}/users", response=list[SeatUserOut], summary="Users and their licenses"
+)
+@paginate(CursorPagination, ordering=("id",))
+def list_seat_users(request: HttpRequest, subscription_id: int):
+    return selectors.seat_users_of(request.actor, subscription_id)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/seats/{license_type}/assignments",
+    response={201: AssignmentOut},
+    summary="Assign a license to a user (R3.1, R3.3)",
+)
+def assign(request: HttpRequest, subscription_id: int, license_type: str, payload: AssignSeat) -> Status:
+    actor = request.actor  # type: ignore[attr-defined]
+    pool = selectors.seat_pool_for(actor, subscription_id, license_type)
+    user = selectors.customer_user_for(pool.subscription, payload.user_id)
+    assignment = seats.assign_seat(actor=actor, pool=pool, user=user)
+    return Status(
+        201, {"user_id": user.pk, "license_type": license_type, "assigned_at": assignment.assigned_at}
+    )
+
+
+@router.delete(
+    "/subscriptions/{subscription_id}/seats/{license_type}/assignments/{user_id}",
+    response={204: None},
+    summary="Release a user's license (R3.6)",
+)
+def release(request: HttpRequest, subscription_id: int, license_type: str, user_id: int) -> Status:
+    actor = request.actor  # type: ignore[attr-defined]
+    pool = selectors.seat_pool_for(actor, subscription_id, license_type)
+    seats.release_seat(actor=actor, pool=pool, user=selectors.customer_user_for(pool.subscription, user_id))
+    return Status(204, None)
+
+
+@router.get(
+    "/subscriptions/{subscription_id}/seats/history",
+    response=list[SeatHistoryOut],
+    summary="License counts over time",
+)
+@paginate(CursorPagination, ordering=("id",))
+def seat_history(request: HttpRequest, subscription_id: int):
+    return selectors.seat_history_of(request.actor, subscription_id)  # type: ignore[attr-defined]

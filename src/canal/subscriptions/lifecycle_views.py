@@ -1,0 +1,220 @@
+"""Portal pages of the subscription lifecycle: the list, a subscription with its orders, and the forms
+to change, upgrade, set the renewal, renew, and modify, convert or terminate a trial (issue 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from canal.accounts.models import OrganisationKind
+from canal.core.errors import CanalError
+from canal.orders.forms import number
+from canal.orders.placement import OrderDetails
+from canal.portal.actor import portal_actor
+from canal.subscriptions import lifecycle, selectors, trials
+from canal.subscriptions.models import SubscriptionStatus
+
+ORDERING_KINDS = (OrganisationKind.PARTNER, OrganisationKind.CUSTOMER)
+
+
+@login_required
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    actor = portal_actor(request)
+    subscriptions = selectors.subscriptions_visible_to(actor).filter(seat_pools__isnull=True)
+    status = request.GET.get("status", "")
+    if status:
+        subscriptions = subscriptions.filter(status=status)
+    page = Paginator(subscriptions, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": SubscriptionStatus.choices}
+    return render(request, "subscriptions/lifecycle/list.html", context)
+
+
+@login_required
+def subscription_detail(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    actor = portal_actor(request)
+    subscription = selectors.subscription_for(actor, subscription_id)
+    orders = subscription.orders.select_related("plan", "product").order_by("-placed_at", "-id")
+    plans = list(subscription.product.plans.all())
+    current_rank = subscription.plan.rank if subscription.plan else 0
+    context = {
+        "subscription": subscription,
+        "orders": orders,
+        "may_order": actor.kind in ORDERING_KINDS,
+        "higher_plans": [plan for plan in plans if plan.rank > current_rank],
+        "plans": plans,
+        "renewal": lifecycle.renewal_configuration(subscription),
+        "reasons": trials.TerminationReason.choices,
+        "convert_url": reverse("orders:checkout")
+        + "?"
+        + urlencode(
+            {
+                "product": subscription.product.code,
+                "plan": subscription.plan.code if subscription.plan else "",
+                "customer": subscription.customer_id,
+                "vendor_account_id": subscription.vendor_account_id,
+                "end_customer_email": subscription.end_customer_email,
+                "end_customer_name": subscription.end_customer_name,
+                "add_ons": subscription.add_ons,
+            },
+            doseq=True,
+        ),
+        "auto_renews": subscription.product.kind in lifecycle.AUTO_RENEWING,
+    }
+    return render(request, "subscriptions/lifecycle/detail.html", context)
+
+
+def _run(request: HttpRequest, subscription_id: int, action: Any, success: str) -> HttpResponse:
+    try:
+        order = action()
+    except CanalError as error:
+        messages.error(request, str(error.message))
+        return redirect("lifecycle:detail", subscription_id)
+    messages.success(request, success)
+    return redirect("orders:detail", order.pk)
+
+
+def _codes(request: HttpRequest, name: str) -> list[str]:
+    return [code for code in request.POST.getlist(name) if code]
+
+
+@login_required
+def change(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """R1.13 (and R2.6, R2.7): seats, add-ons, onboarding or modules on the same plan."""
+    actor = portal_actor(request)
+    if request.method != "POST":
+        return redirect("lifecycle:detail", subscription_id)
+    post = request.POST
+    return _run(
+        request,
+        subscription_id,
+        lambda: lifecycle.change_subscription(
+            actor=actor,
+            subscription_id=subscription_id,
+            plan=post.get("plan") or None,
+            quantity=number(post.get("quantity")),
+            add_ons=_codes(request, "add_ons"),
+            package=post.get("package", ""),
+            modules=_codes(request, "modules") if "modules_shown" in post else None,
+        ),
+        _("Change ordered. It costs the difference for the rest of the term."),
+    )
+
+
+@login_required
+def upgrade(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """R1.14: a new order for a higher plan that keeps the vendor account."""
+    actor = portal_actor(request)
+    if request.method != "POST":
+        return redirect("lifecycle:detail", subscription_id)
+    post = request.POST
+    return _run(
+        request,
+        subscription_id,
+        lambda: lifecycle.upgrade_subscription(
+            actor=actor,
+            subscription_id=subscription_id,
+            plan=post.get("plan", ""),
+            quantity=number(post.get("quantity"), 0) or 0,
+            add_ons=_codes(request, "add_ons"),
+            package=post.get("package", ""),
+            details=OrderDetails(
+                accept_terms=post.get("accept_terms") == "on", notify_me=post.get("notify_me") == "on"
+            ),
+        ),
+        _("Upgrade ordered: the vendor moves the same account to the new plan."),
+    )
+
+
+@login_required
+def renewal(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """R1.16: the quantity, add-ons and onboarding of the next term; 0 means no renewal."""
+    actor = portal_actor(request)
+    if request.method != "POST":
+        return redirect("lifecycle:detail", subscription_id)
+    post = request.POST
+    return _run(
+        request,
+        subscription_id,
+        lambda: lifecycle.set_renewal(
+            actor=actor,
+            subscription_id=subscription_id,
+            quantity=number(post.get("quantity"), 0) or 0,
+            add_ons=_codes(request, "add_ons"),
+            package=post.get("package", ""),
+            plan=post.get("plan") or None,
+        ),
+        _("Renewal settings saved."),
+    )
+
+
+@login_required
+def renew(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """R2.8: the subscription's data and the amount due; paying moves the end of the term a year on."""
+    actor = portal_actor(request)
+    subscription = selectors.subscription_for(actor, subscription_id)
+    if request.method == "POST":
+        return _run(
+            request,
+            subscription_id,
+            lambda: lifecycle.renew_subscription(actor=actor, subscription_id=subscription_id),
+            _("Renewal ordered. Once its invoice is paid, the term moves one year forward."),
+        )
+    return render(
+        request,
+        "subscriptions/lifecycle/renew.html",
+        {"subscription": subscription, "renewal": lifecycle.renewal_configuration(subscription)},
+    )
+
+
+@login_required
+def modify_trial(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    actor = portal_actor(request)
+    if request.method != "POST":
+        return redirect("lifecycle:detail", subscription_id)
+    return _run(
+        request,
+        subscription_id,
+        lambda: trials.modify_trial(
+            actor=actor,
+            subscription_id=subscription_id,
+            plan=request.POST.get("plan", ""),
+            add_ons=_codes(request, "add_ons"),
+        ),
+        _("Trial change ordered; the vendor applies it."),
+    )
+
+
+@login_required
+def terminate_trial(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """R1.17: a reason from the list and the acknowledgement, then a confirmation page."""
+    actor = portal_actor(request)
+    subscription = selectors.subscription_for(actor, subscription_id)
+    if request.method == "POST":
+        try:
+            order = trials.terminate_trial(
+                actor=actor,
+                subscription_id=subscription_id,
+                reason=request.POST.get("reason", ""),
+                acknowledge_data_deletion=request.POST.get("acknowledge") == "on",
+            )
+        except CanalError as error:
+            messages.error(request, str(error.message))
+        else:
+            return render(
+                request,
+                "subscriptions/lifecycle/terminated.html",
+                {"subscription": subscription, "order": order},
+            )
+    return render(
+        request,
+        "subscriptions/lifecycle/terminate.html",
+        {"subscription": subscription, "reasons": trials.TerminationReason.choices},
+    )
