@@ -11,6 +11,7 @@ from ninja.pagination import CursorPagination, paginate
 
 from canal.api.idempotency import idempotent
 from canal.billing import exports, selectors, services
+from canal.billing.payments import receipt_content_type
 from canal.billing.pdf import render_invoice_pdf
 from canal.billing.schemas import (
     BalanceOut,
@@ -168,7 +169,13 @@ def payment_receipt(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = selectors.payment_for(request.actor, payment_id)  # type: ignore[attr-defined]
     if not payment.receipt:
         raise Http404
-    return FileResponse(payment.receipt.open("rb"), filename=payment.receipt.name.rsplit("/", 1)[-1])
+    # Always a download, typed from the stored (checked) extension: never rendered by the browser.
+    return FileResponse(
+        payment.receipt.open("rb"),
+        as_attachment=True,
+        filename=payment.receipt.name.rsplit("/", 1)[-1],
+        content_type=receipt_content_type(payment.receipt.name),
+    )
 
 
 @router.post(
@@ -211,8 +218,7 @@ def wallet(request: HttpRequest):
 @router.get("/wallet/movements", response=list[MovementOut], summary="Movements of your balances")
 @paginate(CursorPagination, ordering=("-id",))
 def wallet_movements(request: HttpRequest):
-    actor = request.actor  # type: ignore[attr-defined]
-    return selectors.movements_visible_to(actor).filter(account__organisation=actor.organisation)
+    return selectors.own_movements(request.actor)  # type: ignore[attr-defined]
 
 
 @router.post(

@@ -17,13 +17,23 @@ from canal.billing import selectors
 from canal.billing.models import Invoice, InvoiceLine, JournalEntry, Payment
 from canal.core.errors import NotFound
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula gets a leading quote; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     """Rows as CSV text, one chunk per row, so large exports stream."""
     buffer = StringIO()
     writer = csv.writer(buffer)
     for row in _chain(header, rows):
-        writer.writerow(row)
+        writer.writerow([_cell(value) for value in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)
@@ -146,7 +156,7 @@ def invoice_lines_csv(
             line.tax_amount,
             line.total_amount,
             line.invoice.currency,
-            line.cashback_amount,
+            line.cashback_amount if selectors.sees_cashback(actor, line) else "",
         ]
         for line in lines.iterator(chunk_size=500)
     )

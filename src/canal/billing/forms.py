@@ -15,6 +15,8 @@ class PayFromBalanceForm(forms.Form):
         required=False,
         help_text=_("Empty pays everything due."),
     )
+    # A double submit must not pay twice.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class CardForm(forms.Form):

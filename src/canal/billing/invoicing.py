@@ -379,25 +379,6 @@ def create_and_issue(
         return issue(actor=actor, invoice=draft, issue_date=issue_date, fresh=True)
 
 
-def refuse_change_to_issued(invoice: Invoice) -> None:
-    """Services call this before touching an invoice's content: issued invoices are immutable."""
-    if invoice.status != InvoiceStatus.DRAFT:
-        raise Conflict(
-            _("Invoice %(code)s is issued and cannot be changed. Issue a credit note to correct it.")
-            % {"code": invoice},
-            code="invoice_immutable",
-        )
-
-
-def void_draft(*, actor: Actor, invoice: Invoice) -> Invoice:
-    actor.require_role("admin", "billing")
-    with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        refuse_change_to_issued(invoice)
-        INVOICE_MACHINE.transition(invoice, InvoiceStatus.VOID, actor=actor, reason="draft discarded")
-    return invoice
-
-
 def credit(
     *,
     actor: Actor | None,

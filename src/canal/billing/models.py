@@ -283,7 +283,8 @@ class Invoice(models.Model):
         related_name="credit_notes",
     )
     # Set by callers that must not invoice twice (a billing run, a purchase retried with its key).
-    origin_key = models.CharField(_("origin key"), max_length=120, unique=True, null=True, blank=True)
+    # Unique per payer only, so a key tells nothing about other organisations' purchases.
+    origin_key = models.CharField(_("origin key"), max_length=120, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
@@ -293,6 +294,11 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-number", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "origin_key"],
+                condition=Q(origin_key__isnull=False),
+                name="invoice_origin_key_unique_per_payer",
+            ),
             models.UniqueConstraint(
                 fields=["series", "year", "number"],
                 condition=Q(number__isnull=False),

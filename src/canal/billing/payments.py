@@ -7,6 +7,8 @@ goes to the prepaid wallet). Every confirmed payment is one journal entry.
 
 from __future__ import annotations
 
+import os
+import uuid
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -32,7 +34,7 @@ from canal.billing.models import (
 )
 from canal.billing.providers import card_provider
 from canal.core import audit
-from canal.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from canal.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
 from canal.core.money import Money, round_money, to_decimal
 from canal.core.state_machine import machine
 from canal.notifications.email import send_email
@@ -50,7 +52,15 @@ PAYMENT_MACHINE = machine(
 PAYING_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.BILLING)
 CLEARING = {PaymentMethod.BANK_TRANSFER: AccountKind.BANK, PaymentMethod.CARD: AccountKind.CARD}
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
-RECEIPT_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+# Receipts are checked by extension and by their first bytes, never by the browser's content type,
+# and stored under a random name: a page disguised as an image must never reach a browser as HTML.
+RECEIPT_KINDS = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+RECEIPT_TYPES = {content_type for content_type, _magic in RECEIPT_KINDS.values()}
 
 
 def _payable_invoice(actor: Actor, invoice_id: int) -> Invoice:
@@ -293,7 +303,18 @@ def _charge_card(
     return payment
 
 
-def _check_receipt(receipt: UploadedFile | None) -> None:
+def _receipt_extension(name: str) -> str:
+    return os.path.splitext(name or "")[1].lower()
+
+
+def receipt_content_type(name: str) -> str:
+    """The content type a stored receipt is served with; anything unexpected is served as bytes."""
+    kind = RECEIPT_KINDS.get(_receipt_extension(name))
+    return kind[0] if kind else "application/octet-stream"
+
+
+def _check_receipt(receipt: UploadedFile | None) -> str:
+    """Refuse anything but a real PDF, PNG or JPEG; return the extension to store it under."""
     if receipt is None:
         raise RuleViolation(
             _("Attach the bank's receipt of the transfer (PDF, PNG or JPEG)."),
@@ -302,11 +323,18 @@ def _check_receipt(receipt: UploadedFile | None) -> None:
         )
     if receipt.size and receipt.size > MAX_RECEIPT_BYTES:
         raise RuleViolation(_("The receipt may be at most 10 MB."), code="receipt_too_large", field="receipt")
-    content_type = getattr(receipt, "content_type", "") or ""
-    if content_type and content_type not in RECEIPT_TYPES:
+    extension = _receipt_extension(receipt.name or "")
+    kind = RECEIPT_KINDS.get(extension)
+    receipt.seek(0)
+    head = receipt.read(16)
+    receipt.seek(0)
+    if kind is None or not any(head.startswith(magic) for magic in kind[1]):
         raise RuleViolation(
-            _("Attach the receipt as a PDF, PNG or JPEG file."), code="receipt_type", field="receipt"
+            _("Attach the receipt as a PDF, PNG or JPEG file; this file is not one."),
+            code="receipt_type",
+            field="receipt",
         )
+    return ".jpg" if extension == ".jpeg" else extension
 
 
 def notify_bank_transfer(
@@ -320,7 +348,7 @@ def notify_bank_transfer(
 ) -> Payment:
     """R2.15: the payer says it transferred money and attaches the receipt; operator staff confirm it."""
     actor.require_role(*PAYING_ROLES)
-    _check_receipt(receipt)
+    extension = _check_receipt(receipt)
     with transaction.atomic():
         invoice = _payable_invoice(actor, invoice_id) if invoice_id is not None else None
         currency = invoice.currency if invoice is not None else (currency or actor.organisation.currency)
@@ -335,7 +363,7 @@ def notify_bank_transfer(
             reference=reference[:140],
             created_by=actor.user,
         )
-        payment.receipt.save(receipt.name, receipt, save=False)  # type: ignore[union-attr]
+        payment.receipt.save(f"{uuid.uuid4().hex}{extension}", receipt, save=False)  # type: ignore[arg-type]
         payment.save()
         audit.record(
             actor=actor,
@@ -424,6 +452,12 @@ def _pending_transfer(payment_id: int) -> Payment:
         raise NotFound(_("No payment with this id."))
     if payment.method != PaymentMethod.BANK_TRANSFER:
         raise Conflict(_("Only bank transfers wait for confirmation."), code="not_a_transfer")
+    # Checked before anything is posted: a second confirmation must not reach the ledger.
+    if payment.status != PaymentStatus.PENDING:
+        raise IllegalTransition(
+            _("This payment was already decided (%(status)s).") % {"status": payment.get_status_display()},
+            field="status",
+        )
     return payment
 
 

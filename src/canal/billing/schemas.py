@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from canal.billing import selectors
+
 
 class StepOut(Schema):
     kind: str
@@ -27,7 +29,18 @@ class InvoiceLineOut(Schema):
     period_start: date | None
     period_end: date | None
     steps: list[StepOut]
-    cashback_amount: Decimal
+    cashback_amount: Decimal | None = Field(
+        None, description="The partner's cashback (R4.7): only for operator staff and that partner."
+    )
+
+    @staticmethod
+    def resolve_cashback_amount(line, context) -> Decimal | None:
+        # The paying client must not read its partner's margin off the invoice.
+        request = (context or {}).get("request")
+        actor = getattr(request, "actor", None)
+        if actor is None or not selectors.sees_cashback(actor, line):
+            return None
+        return line.cashback_amount
 
 
 class InvoiceOut(Schema):

@@ -51,6 +51,13 @@ def invoice_lines_visible_to(actor: Actor) -> QuerySet[InvoiceLine]:
     )
 
 
+def sees_cashback(actor: Actor, line: InvoiceLine) -> bool:
+    """R4.7: a line's cashback is the partner's margin; only operator staff and that partner see it."""
+    return actor.is_operator or (
+        line.cashback_partner_id is not None and line.cashback_partner_id == actor.organisation.pk
+    )
+
+
 def invoices_for_client(actor: Actor, client_id: int) -> QuerySet[Invoice]:
     """R4.11: a partner's view of one client's billing: invoices the client pays, and the partner's own
     invoices for that client's products."""
@@ -148,6 +155,11 @@ def movements_visible_to(
         .select_related("entry", "entry__invoice", "account")
         .order_by("-entry__booked_at", "-id")
     )
+
+
+def own_movements(actor: Actor) -> QuerySet[Posting]:
+    """Movements of the actor's own organisation's balances (wallet page and API)."""
+    return movements_visible_to(actor).filter(account__organisation=actor.organisation)
 
 
 def journal_visible_to(actor: Actor) -> QuerySet[JournalEntry]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,31 +105,49 @@ def invoice_and_charge(
             _("Choose how to pay: wallet, cashback, card or bank transfer."), field="pay_with"
         )
     if origin_key:
-        existing = Invoice.objects.filter(origin_key=origin_key).first()
+        existing = _invoice_for_origin(payer, origin_key)
         if existing is not None:
-            if existing.organisation_id != payer.pk:
-                raise RuleViolation(_("This purchase key belongs to another payer."), field="origin_key")
-            return ChargeResult(existing, existing.payments.order_by("id").last())
-    # A savepoint of its own: a caller that catches the refusal keeps a usable transaction.
-    with transaction.atomic():
-        invoice = invoicing.create_and_issue(
-            actor=actor,
-            payer=payer,
-            charges=charges,
-            issue_date=issue_date or timezone.localdate(),
-            customer=customer,
-            reference=reference,
-            origin_key=origin_key,
-        )
-        payment = None
-        if invoice.total and pay_with in {"wallet", "cashback"}:
-            payment = payments.settle_from_balance(actor=actor, invoice=invoice, amount=None, method=pay_with)
-        elif invoice.total and pay_with == "card":
-            payment = payments.charge_card_for(
-                actor=actor, invoice=invoice, card_token=card_token, key=origin_key
+            return existing
+    try:
+        # A savepoint of its own: a caller that catches the refusal keeps a usable transaction, and a
+        # concurrent retry that lost the race on the origin key rolls back to here.
+        with transaction.atomic():
+            invoice = invoicing.create_and_issue(
+                actor=actor,
+                payer=payer,
+                charges=charges,
+                issue_date=issue_date or timezone.localdate(),
+                customer=customer,
+                reference=reference,
+                origin_key=origin_key,
             )
-        invoice.refresh_from_db()
+            payment = None
+            if invoice.total and pay_with in {"wallet", "cashback"}:
+                payment = payments.settle_from_balance(
+                    actor=actor, invoice=invoice, amount=None, method=pay_with
+                )
+            elif invoice.total and pay_with == "card":
+                payment = payments.charge_card_for(
+                    actor=actor,
+                    invoice=invoice,
+                    card_token=card_token,
+                    key=f"org-{payer.pk}-{origin_key}" if origin_key else None,
+                )
+            invoice.refresh_from_db()
+    except IntegrityError:
+        existing = _invoice_for_origin(payer, origin_key) if origin_key else None
+        if existing is None:
+            raise
+        return existing
     return ChargeResult(invoice, payment)
+
+
+def _invoice_for_origin(payer: Organisation, origin_key: str) -> ChargeResult | None:
+    # Keys are unique per payer: another organisation's key is simply a different purchase.
+    existing = Invoice.objects.filter(organisation=payer, origin_key=origin_key).first()
+    if existing is None:
+        return None
+    return ChargeResult(existing, existing.payments.order_by("id").last())
 
 
 def issue_credit_note(
@@ -199,10 +217,3 @@ def spend_support_credits(
         )
         audit.record(actor=actor, action="support_credits.spent", obj=entry, after={"credits": credits})
     return entry
-
-
-def top_up_by_card(*, actor: Actor, amount: str, card_token: str, idempotency_key: str = "") -> Payment:
-    """Adds money to the prepaid wallet by card, in the organisation's currency."""
-    return pay_by_card(
-        actor=actor, invoice_id=None, amount=amount, card_token=card_token, idempotency_key=idempotency_key
-    )

@@ -30,6 +30,7 @@ from canal.billing.forms import (
     TransferForm,
 )
 from canal.billing.models import InvoiceKind, InvoiceStatus, PaymentStatus
+from canal.billing.payments import receipt_content_type
 from canal.billing.pdf import render_invoice_pdf
 from canal.billing.presenters import step_detail, step_label
 from canal.core.errors import CanalError
@@ -115,7 +116,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "lines": _lines_for_display(invoice),
         "can_pay": can_pay,
         "balances": selectors.balances_of(actor) if can_pay else [],
-        "pay_form": PayFromBalanceForm(),
+        "pay_form": PayFromBalanceForm(initial={"idempotency_key": key}),
         "card_form": CardForm(initial={"idempotency_key": key}),
         "transfer_form": TransferForm(initial={"idempotency_key": key}),
         "credit_form": CreditNoteForm()
@@ -148,12 +149,16 @@ def pay_invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Check the amount."))
         return redirect(target)
+    data = form.cleaned_data
     try:
-        services.pay_from_balance(
-            actor=actor,
-            invoice_id=invoice_id,
-            amount=form.cleaned_data["amount"],
-            method=form.cleaned_data["method"],
+        _once(
+            request,
+            f"invoice.{invoice_id}.balance",
+            data["idempotency_key"],
+            {"amount": data["amount"], "method": data["method"]},
+            lambda: services.pay_from_balance(
+                actor=actor, invoice_id=invoice_id, amount=data["amount"], method=data["method"]
+            ),
         )
     except CanalError as error:
         _refused(request, error)
@@ -264,7 +269,7 @@ def credit_invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @login_required
 def wallet(request: HttpRequest) -> HttpResponse:
     actor = portal_actor(request)
-    movements = selectors.movements_visible_to(actor).filter(account__organisation=actor.organisation)
+    movements = selectors.own_movements(actor)
     key = _new_key()
     context = {
         "balances": selectors.balances_of(actor),
@@ -332,7 +337,13 @@ def payment_receipt(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = selectors.payment_for(portal_actor(request), payment_id)
     if not payment.receipt:
         raise Http404
-    return FileResponse(payment.receipt.open("rb"), filename=payment.receipt.name.rsplit("/", 1)[-1])
+    # Always a download, typed from the stored (checked) extension: never rendered by the browser.
+    return FileResponse(
+        payment.receipt.open("rb"),
+        as_attachment=True,
+        filename=payment.receipt.name.rsplit("/", 1)[-1],
+        content_type=receipt_content_type(payment.receipt.name),
+    )
 
 
 @login_required

@@ -8,7 +8,7 @@ from ninja.pagination import CursorPagination, paginate
 
 from canal.api.idempotency import idempotent
 from canal.catalog.offer import Configuration
-from canal.orders import selectors, services
+from canal.orders import presenters, selectors, services
 from canal.orders.models import Order
 from canal.orders.placement import OrderDetails
 from canal.orders.schemas import (
@@ -63,12 +63,14 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]):
 
 
 @router.get("/orders/{order_id}", response=OrderDetailOut, summary="An order with its lines and timeline")
-def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
-    order = selectors.order_for(request.actor, order_id)  # type: ignore[attr-defined]
-    body = order_body(order)
-    body["lines"] = order.lines
-    body["configuration"] = order.configuration
-    body["timeline"] = [
+def get_order(request: HttpRequest, order_id: int) -> Order:
+    actor = request.actor  # type: ignore[attr-defined]
+    order = selectors.order_for(actor, order_id)
+    # The response is built from the order itself (the schema's resolvers need it); these two
+    # attributes are for this response only and are never saved.
+    if not presenters.shows_lines(actor, order):
+        order.lines = []
+    order.timeline = [  # type: ignore[attr-defined]
         {
             "at": entry.at,
             "action": entry.action,
@@ -77,7 +79,7 @@ def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
         }
         for entry in selectors.timeline_of(order)
     ]
-    return body
+    return order
 
 
 @router.post(

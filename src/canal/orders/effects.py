@@ -20,11 +20,9 @@ from canal.orders.states import ORDER_MACHINE
 from canal.subscriptions.models import Subscription, SubscriptionStatus
 from canal.subscriptions.states import SUBSCRIPTION_MACHINE
 
-TERM_MONTHS = {"annual_prepaid": 12, "monthly": 1}
-
 
 def term_months(subscription: Subscription) -> int:
-    return TERM_MONTHS.get(subscription.plan.term if subscription.plan else "", windows.TERM_MONTHS)
+    return windows.months_of(subscription.plan.term if subscription.plan else "")
 
 
 def order_event(order: Order) -> dict[str, object]:
@@ -109,7 +107,8 @@ def _apply(
             )
         case OrderKind.CONVERSION:
             # R1.9: the same row, so the paid subscription keeps the trial's account and data.
-            start, end = windows.term_from(today, 12)
+            subscription.plan = order.plan
+            start, end = windows.term_from(today, term_months(subscription))
             SUBSCRIPTION_MACHINE.transition(
                 subscription,
                 SubscriptionStatus.ACTIVE,
@@ -120,6 +119,8 @@ def _apply(
                     "quantity": order.quantity,
                     "add_ons": configuration.get("add_ons", []),
                     "package": configuration.get("package", ""),
+                    "modules": configuration.get("modules", []),
+                    "trial_ends_on": None,
                     "term_start": start,
                     "term_end": end,
                     "contract_id": order.contract_id or subscription.contract_id,

@@ -52,23 +52,34 @@ def charges_for(
     return charges
 
 
-def difference(new: list[Charge], old: list[Charge], *, label: str) -> list[Charge]:
+def difference(
+    new: list[Charge], old: list[Charge], *, label: str, plan_codes: frozenset[str] = frozenset()
+) -> list[Charge]:
     """What a change costs: each line's new amount less what its old version cost for the same period.
 
+    Lines match by code, except the plan line: its code is the plan's own, so on an upgrade the new
+    plan's line (`business`) is matched with the old plan's line (`professional`) through `plan_codes`.
     A line that costs less than before costs nothing (annual prepaid: nothing is refunded, it only
-    lowers the next renewal, R2.6); the breakdown keeps the new line's steps and adds the deduction.
+    lowers the next renewal, R2.6); the breakdown keeps the new line's steps and adds the deduction
+    when something was deducted.
     """
-    before = {charge.code: charge for charge in old}
+
+    def key(code: str) -> str:
+        return "\x00plan" if code in plan_codes else code
+
+    before = {key(charge.code): charge for charge in old}
     result = []
     for charge in new:
-        previous = before.get(charge.code)
-        already = previous.amount if previous is not None else Money.zero(charge.amount.currency)
-        extra = charge.amount - already
+        previous = before.get(key(charge.code))
+        if previous is None or previous.amount.amount == 0:
+            result.append(charge)
+            continue
+        extra = charge.amount - previous.amount
         if extra.amount <= 0:
             continue
         cashback = None
         if charge.cashback_amount is not None:
-            earlier = previous.cashback_amount if previous is not None and previous.cashback_amount else None
+            earlier = previous.cashback_amount
             cashback = charge.cashback_amount - earlier if earlier is not None else charge.cashback_amount
             cashback = cashback if cashback.amount > 0 else None
         step = {
@@ -78,11 +89,11 @@ def difference(new: list[Charge], old: list[Charge], *, label: str) -> list[Char
             "amount_before": str(charge.amount.amount),
             "amount_after": str(extra.amount),
         }
+        same_line = previous.code == charge.code
         result.append(
             replace(
                 charge,
-                quantity=charge.quantity - (previous.quantity if previous is not None else 0)
-                or charge.quantity,
+                quantity=(charge.quantity - previous.quantity if same_line else 0) or charge.quantity,
                 amount=extra,
                 steps=(*charge.steps, step),
                 cashback_amount=cashback,

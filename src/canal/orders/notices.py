@@ -188,3 +188,27 @@ def renewal_done(order: Order, subscription: Subscription) -> None:
     url = absolute(order_url(order))
     for user, organisation in subscription_contacts(subscription):
         _mail(user, organisation, "renewal_done", {"order": order, "subscription": subscription, "url": url})
+
+
+def renewal_failed(subscription: Subscription, reason: str) -> None:
+    """R1.16: an automatic renewal that failed is flagged to operators (in the app and by e-mail)."""
+    url = subscription_url(subscription)
+    for operator in Organisation.objects.filter(kind=OrganisationKind.OPERATOR):
+        for user in users_with_roles(operator, (Role.ADMIN, Role.SUPPORT_AGENT, Role.LEGAL_REPRESENTATIVE)):
+            language = language_of(user, operator)
+            with translation.override(language):
+                title = _("Renewal failed: %(subscription)s") % {
+                    "subscription": subscription.name or subscription.product.name
+                }
+                body = _("The renewal of %(product)s for %(customer)s failed: %(reason)s") % {
+                    "product": subscription.product.name,
+                    "customer": subscription.customer.name,
+                    "reason": reason,
+                }
+            _in_app(user, operator, title, body, url, language)
+            _mail(
+                user,
+                operator,
+                "renewal_failed",
+                {"subscription": subscription, "reason": reason, "url": absolute(url)},
+            )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from canal.accounts.actor import Actor
 from canal.core.money import Money
 from canal.orders.models import Order, OrderKind
 
@@ -15,6 +16,12 @@ def price_label(order: Order) -> str:
     if order.kind == OrderKind.TRIAL:
         return str(_("Free trial"))
     return str(Money(order.net_total, order.currency).quantize())
+
+
+def shows_lines(actor: Actor, order: Order) -> bool:
+    """The price breakdown (partner discount, cashback) is the payer's business and operator staff's:
+    a vendor or a customer whose partner paid sees the order without it."""
+    return actor.is_operator or order.payer_id == actor.organisation.pk
 
 
 def lines_for_display(order: Order) -> list[dict]:

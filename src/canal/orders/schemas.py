@@ -3,6 +3,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from canal.core.money import Money
+
 
 class EndCustomerIn(Schema):
     name: str = ""
@@ -103,7 +105,7 @@ class OrderOut(OrderFields):
 
     @staticmethod
     def resolve_net_total(order: Any) -> str:
-        return f"{order.net_total:.2f}"
+        return str(Money(order.net_total, order.currency).quantize().amount)
 
     @staticmethod
     def resolve_invoice(order: Any) -> str | None:

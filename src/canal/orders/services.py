@@ -25,6 +25,7 @@ from canal.core.money import Money
 from canal.notifications.services import emit_event
 from canal.orders import invoicing, windows
 from canal.orders.effects import complete_order, order_event
+from canal.orders.locks import lock_order_and_request
 from canal.orders.models import Order, OrderKind, OrderStatus
 from canal.orders.placement import (
     CANCELLABLE_KINDS,
@@ -232,6 +233,8 @@ def order_trial(
     accepted = check_terms(priced.product, details)
     check_end_customer(priced.product, details)
     with transaction.atomic():
+        # One open trial per customer and product: the customer's row serialises concurrent trial orders.
+        Organisation.objects.select_for_update().get(pk=priced.customer.pk)
         open_trial = (
             Subscription.objects.filter(
                 customer=priced.customer,
@@ -301,17 +304,20 @@ def cancellation_refusal(order: Order, now: datetime) -> str | None:
     if order.kind not in CANCELLABLE_KINDS:
         return _("This kind of order cannot be cancelled; change the subscription instead.")
     unprocessed = order.status in (OrderStatus.PLACED, OrderStatus.PROVISIONING)
-    if unprocessed:
-        return None  # R2.15: nothing was delivered yet
-    if order.kind not in (OrderKind.NEW, OrderKind.TRIAL):
-        return _("This change is already applied. Place another change order to undo it.")
-    expected = SubscriptionStatus.TRIAL if order.kind == OrderKind.TRIAL else SubscriptionStatus.ACTIVE
-    if order.subscription is not None and order.subscription.status != expected:
-        return _(
-            "Its subscription has moved on (it is %(status)s); change or end the subscription instead."
-        ) % {"status": order.subscription.get_status_display().lower()}
-    if not windows.within_cancellation_window(order.placed_at, now):
-        closed = timezone.localtime(windows.cancellation_deadline(order.placed_at))
+    if unprocessed and order.product.provisioning_hours is None:
+        return None  # R2.15: processed by payment, and nothing was delivered yet
+    if not unprocessed:
+        if order.kind not in (OrderKind.NEW, OrderKind.TRIAL):
+            return _("This change is already applied. Place another change order to undo it.")
+        expected = SubscriptionStatus.TRIAL if order.kind == OrderKind.TRIAL else SubscriptionStatus.ACTIVE
+        if order.subscription is not None and order.subscription.status != expected:
+            return _(
+                "Its subscription has moved on (it is %(status)s); change or end the subscription instead."
+            ) % {"status": order.subscription.get_status_display().lower()}
+    # R1.15: the vendor works on it from placement, so even an unprocessed order has the 48-hour window.
+    deadline = order.cancellable_until or windows.cancellation_deadline(order.placed_at)
+    if now > deadline:
+        closed = timezone.localtime(deadline)
         return _(
             "Orders can be cancelled within 48 hours of placement; "
             "the window for %(order)s closed at %(time)s. "
@@ -322,23 +328,22 @@ def cancellation_refusal(order: Order, now: datetime) -> str | None:
 
 def cancel_order(*, actor: Actor, order_id: int, reason: str = "", now: datetime | None = None) -> Order:
     """R1.15 / R2.15: cancels an order placed by mistake, with a full credit, and stops provisioning."""
-    from canal.subscriptions.provisioning import cancel_request, request_of
+    from canal.subscriptions.provisioning import cancel_request
 
     now = now or timezone.now()
     order = order_for(actor, order_id)
-    if not actor.is_operator and order.placed_by_id != actor.organisation.pk:
-        raise PermissionDenied(_("Only the organisation that placed the order may cancel it."))
+    if not actor.is_operator:
+        check_may_order(actor)
+        if order.placed_by_id != actor.organisation.pk:
+            raise PermissionDenied(_("Only the organisation that placed the order may cancel it."))
     with transaction.atomic():
-        order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("product", "subscription")
-            .get(pk=order.pk)
+        order, request = lock_order_and_request(
+            order_id=order.pk, orders=Order.objects.select_related("product", "subscription")
         )
         refusal = cancellation_refusal(order, now)
         if refusal is not None:
             raise RuleViolation(refusal, code="cancellation_refused", field="order")
         reason = reason.strip() or _("Placed by mistake")
-        request = request_of(order)
         if request is not None:
             cancel_request(actor=actor, request=request, reason=reason)
         note = invoicing.credit_order_invoice(

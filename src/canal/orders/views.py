@@ -21,6 +21,7 @@ from canal.catalog import selectors as catalog_selectors
 from canal.catalog.services import ConfigurationRefused
 from canal.core.errors import CanalError
 from canal.core.idempotency import run_once
+from canal.core.money import Money
 from canal.orders import forms, presenters, selectors, services
 from canal.orders.models import OrderKind, OrderStatus
 from canal.portal.actor import portal_actor
@@ -94,7 +95,7 @@ def _csv(orders: Any) -> StreamingHttpResponse:
                     order.customer.name,
                     order.subscription_name,
                     order.summary,
-                    f"{order.net_total:.2f}",
+                    str(Money(order.net_total, order.currency).quantize().amount),
                     order.currency,
                     _("yes") if order.processed else _("no"),
                     order.get_status_display(),
@@ -254,7 +255,8 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     request_row = provisioning.request_of(order)
     context = {
         "order": order,
-        "lines": presenters.lines_for_display(order),
+        "lines": presenters.lines_for_display(order) if presenters.shows_lines(actor, order) else [],
+        "shows_lines": presenters.shows_lines(actor, order),
         "timeline": presenters.timeline_for_display(selectors.timeline_of(order)),
         "request_row": request_row,
         "may_cancel": refusal is None and (actor.is_operator or order.placed_by_id == actor.organisation.pk),
@@ -318,7 +320,7 @@ def provisioning_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "row": row,
         "order": row.order,
         "fulfils": actor.is_operator or row.vendor_id == actor.organisation.pk,
-        "lines": presenters.lines_for_display(row.order),
+        "lines": presenters.lines_for_display(row.order) if presenters.shows_lines(actor, row.order) else [],
         "now": timezone.now(),
     }
     return render(request, "orders/provisioning_detail.html", context)

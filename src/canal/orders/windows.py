@@ -16,7 +16,9 @@ from canal.core.calendar import BusinessCalendar
 CANCELLATION_WINDOW = timedelta(hours=48)
 DEFAULT_PROVISIONING_HOURS = 48
 TRIAL_WARNING_DAYS = 5
-TERM_MONTHS = 12
+# Months of a term by the plan's billing term; annual prepaid is the default (R1.15).
+TERM_MONTHS = {"annual_prepaid": 12, "monthly": 1}
+DEFAULT_TERM_MONTHS = TERM_MONTHS["annual_prepaid"]
 
 
 def cancellation_deadline(placed_at: datetime) -> datetime:
@@ -24,17 +26,9 @@ def cancellation_deadline(placed_at: datetime) -> datetime:
     return placed_at + CANCELLATION_WINDOW
 
 
-def within_cancellation_window(placed_at: datetime, now: datetime) -> bool:
-    return now <= cancellation_deadline(placed_at)
-
-
 def provisioning_due(business_calendar: BusinessCalendar, placed_at: datetime, hours: int) -> datetime:
     """When the vendor must have provisioned an order placed at `placed_at` (R1.12)."""
     return business_calendar.add_business_hours(placed_at, hours)
-
-
-def is_overdue(due_at: datetime, now: datetime) -> bool:
-    return now > due_at
 
 
 def trial_end(start: date, days: int) -> date:
@@ -54,6 +48,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def term_from(start: date, months: int = TERM_MONTHS) -> tuple[date, date]:
+def months_of(term: str) -> int:
+    """How many months a term of the plan's billing `term` lasts (12 for an unknown or empty term)."""
+    return TERM_MONTHS.get(term, DEFAULT_TERM_MONTHS)
+
+
+def term_from(start: date, months: int = DEFAULT_TERM_MONTHS) -> tuple[date, date]:
     """A term starting on `start`: (first day, first day of the next term)."""
     return start, add_months(start, months)

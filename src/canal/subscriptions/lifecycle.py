@@ -28,9 +28,11 @@ from canal.billing.invoicing import Charge
 from canal.catalog import rules
 from canal.catalog.models import Plan, ProductKind
 from canal.catalog.offer import Configuration
+from canal.catalog.quoting import NotPriced
 from canal.core import audit
-from canal.core.errors import Conflict, RuleViolation
-from canal.orders import invoicing
+from canal.core.errors import Conflict, NotFound, RuleViolation
+from canal.core.models import AuditEntry
+from canal.orders import invoicing, notices
 from canal.orders.effects import term_months
 from canal.orders.models import Order, OrderKind, OrderStatus
 from canal.orders.placement import Draft, OrderDetails, check_may_order, check_terms, record_order, summary_of
@@ -141,10 +143,15 @@ def _change_charges(
             currency=currency,
             proration=proration,
         )
-    except Exception:  # the old configuration may no longer be priced (catalog changed): nothing to deduct
+    except NotPriced:  # the old configuration may no longer be priced (catalog changed): nothing to deduct
         logger.warning("subscription %s: current configuration not priced", subscription.pk, exc_info=True)
         old = []
-    charges = invoicing.difference(new, old, label=_("Already paid for these days"))
+    charges = invoicing.difference(
+        new,
+        old,
+        label=_("Already paid for these days"),
+        plan_codes=frozenset(plan.code for plan in priced.offer.plans),
+    )
     if package and package != subscription.package:
         charges += invoicing.charges_for(
             terms=priced.terms,
@@ -438,7 +445,13 @@ def _renewal_draft(subscription: Subscription, priced_terms: invoicing.PartnerTe
 
     configuration = renewal_configuration(subscription)
     offer = offer_of(_detailed(type(subscription.product).objects.filter(pk=subscription.product_id)).get())
-    found = rules.violations(offer, configuration)
+    # An onboarding package is bought once: renewing without renewal settings carries no package,
+    # so the seat threshold that requires one (R1.5) does not apply to the renewal (R1.16).
+    found = [
+        violation
+        for violation in rules.violations(offer, configuration)
+        if not (violation.code == "package_required" and not configuration.package)
+    ]
     if found:
         raise RuleViolation(found[0].message, code=found[0].code, field=found[0].field)
     charges = invoicing.charges_for(
@@ -539,7 +552,7 @@ def renew_due_subscriptions(*, now: datetime | None = None) -> dict[str, int]:
                         customer=subscription.customer,
                         product_code=subscription.product.code,
                     )
-                except Exception:  # the partner no longer manages the client: the client renews itself
+                except NotFound:  # the partner no longer manages the client: the client renews itself
                     terms = invoicing.terms_for(
                         orderer=subscription.customer,
                         customer=subscription.customer,
@@ -551,7 +564,36 @@ def renew_due_subscriptions(*, now: datetime | None = None) -> dict[str, int]:
                     )
                     subscription.refresh_from_db()
                 counts["renewed"] += 1
-        except Exception:
+        except Exception as error:  # one subscription's failure must not stop the run for the others
             logger.exception("renewal of subscription %s failed", subscription_id)
+            _report_failed_renewal(subscription_id, error)
             counts["failed"] += 1
     return counts
+
+
+def _report_failed_renewal(subscription_id: int, error: Exception) -> None:
+    """Operators hear about a failed renewal once per term (in the app and by e-mail); the audit entry
+    marks it reported, so the next runs only log it."""
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update(of=("self",))
+            .select_related("product", "customer")
+            .get(pk=subscription_id)
+        )
+        term_end = subscription.term_end.isoformat()
+        if AuditEntry.objects.filter(
+            action="subscription.renewal_failed",
+            object_type=subscription._meta.label_lower,
+            object_id=str(subscription.pk),
+            after__term_end=term_end,
+        ).exists():
+            return
+        message = getattr(error, "message", "") or str(error)
+        audit.record(
+            actor=None,
+            action="subscription.renewal_failed",
+            obj=subscription,
+            after={"term_end": term_end},
+            reason=str(message)[:300],
+        )
+        notices.renewal_failed(subscription, str(message))

@@ -24,7 +24,9 @@ from canal.core.calendar import BusinessCalendar
 from canal.core.errors import PermissionDenied, RuleViolation
 from canal.notifications.services import emit_event
 from canal.orders import notices, windows
+from canal.orders.locks import lock_order_and_request
 from canal.orders.models import Order, OrderKind, OrderStatus
+from canal.orders.placement import check_may_order
 from canal.orders.states import ORDER_MACHINE
 from canal.subscriptions.models import (
     ProvisioningRequest,
@@ -36,6 +38,8 @@ from canal.subscriptions.selectors import provisioning_request_for
 from canal.subscriptions.states import PROVISIONING_MACHINE, SUBSCRIPTION_MACHINE
 
 VENDOR_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.TECHNICAL)
+# Operator staff who may complete or fail a request in the vendor's place.
+OPERATOR_ROLES = (Role.ADMIN, Role.TECHNICAL)
 # The time zone of a vendor's office by its country; holidays come from the country itself.
 COUNTRY_ZONES = {
     "ES": "Europe/Madrid",
@@ -118,10 +122,11 @@ def request_payload(request: ProvisioningRequest) -> dict[str, object]:
         "vendor_account_id": subscription.vendor_account_id or order.vendor_account_id,
         "question": request.question,
         "answer": request.answer,
+        # Absolute, because the vendor's system calls them from outside (settings.SITE_URL).
         "callback": {
-            "complete": reverse("api:complete_provisioning", args=[request.pk]),
-            "fail": reverse("api:fail_provisioning", args=[request.pk]),
-            "inquire": reverse("api:inquire_provisioning", args=[request.pk]),
+            "complete": notices.absolute(reverse("api:complete_provisioning", args=[request.pk])),
+            "fail": notices.absolute(reverse("api:fail_provisioning", args=[request.pk])),
+            "inquire": notices.absolute(reverse("api:inquire_provisioning", args=[request.pk])),
         },
     }
 
@@ -152,18 +157,19 @@ def open_request(
     return request
 
 
-def _for_vendor(actor: Actor, request_id: int) -> ProvisioningRequest:
-    """The request, locked, if the actor is its vendor (or operator staff) with a fulfilling role."""
+def _for_vendor(actor: Actor, request_id: int) -> tuple[Order, ProvisioningRequest]:
+    """The order and its request, locked (order first, `orders.locks`), if the actor is the request's
+    vendor with a fulfilling role, or operator staff with the Admin or Technical role."""
     request = provisioning_request_for(actor, request_id)
-    if not actor.is_operator and request.vendor_id != actor.organisation.pk:
-        raise PermissionDenied(_("Only the vendor of the product fulfils its provisioning requests."))
-    if not actor.is_operator:
+    if actor.is_operator:
+        actor.require_role(*OPERATOR_ROLES)
+    else:
+        if request.vendor_id != actor.organisation.pk:
+            raise PermissionDenied(_("Only the vendor of the product fulfils its provisioning requests."))
         actor.require_role(*VENDOR_ROLES)
-    return (
-        ProvisioningRequest.objects.select_for_update(of=("self",))
-        .select_related("order", "subscription")
-        .get(pk=request.pk)
-    )
+    order, locked = lock_order_and_request(order_id=request.order_id)
+    assert locked is not None  # a request is never deleted
+    return order, locked
 
 
 def complete_request(
@@ -175,7 +181,7 @@ def complete_request(
     now = now or timezone.now()
     account = vendor_account_id.strip()
     with transaction.atomic():
-        request = _for_vendor(actor, request_id)
+        order, request = _for_vendor(actor, request_id)
         subscription = request.subscription
         if not account and not subscription.vendor_account_id:
             raise RuleViolation(
@@ -199,7 +205,7 @@ def complete_request(
             actor=actor,
             extra={"vendor_account_id": account or subscription.vendor_account_id, "completed_at": now},
         )
-        complete_order(actor=actor, order=request.order, now=now, vendor_account_id=account)
+        complete_order(actor=actor, order=order, now=now, vendor_account_id=account)
         emit_event(
             organisation=request.vendor, event="provisioning.completed", payload=request_payload(request)
         )
@@ -218,7 +224,7 @@ def fail_request(
             _("Say why the request cannot be fulfilled."), code="reason_required", field="reason"
         )
     with transaction.atomic():
-        request = _for_vendor(actor, request_id)
+        order, request = _for_vendor(actor, request_id)
         PROVISIONING_MACHINE.transition(
             request,
             ProvisioningStatus.FAILED,
@@ -226,7 +232,6 @@ def fail_request(
             reason=reason,
             extra={"failure_reason": reason[:300]},
         )
-        order = Order.objects.select_for_update().get(pk=request.order_id)
         ORDER_MACHINE.transition(order, OrderStatus.FAILED, actor=actor, reason=reason)
         note = credit_order_invoice(actor=actor, order=order, today=timezone.localdate(now), reason=reason)
         if note is not None:
@@ -257,7 +262,7 @@ def inquire(*, actor: Actor, request_id: int, question: str) -> ProvisioningRequ
             _("Write the question for the orderer."), code="question_required", field="question"
         )
     with transaction.atomic():
-        request = _for_vendor(actor, request_id)
+        request = _for_vendor(actor, request_id)[1]
         PROVISIONING_MACHINE.transition(
             request,
             ProvisioningStatus.INQUIRING,
@@ -271,13 +276,15 @@ def inquire(*, actor: Actor, request_id: int, question: str) -> ProvisioningRequ
 
 def answer_inquiry(*, actor: Actor, request_id: int, answer: str) -> ProvisioningRequest:
     """The orderer answers the vendor's question; the request goes back to the vendor's queue."""
+    check_may_order(actor)
     if not answer.strip():
         raise RuleViolation(_("Write the answer for the vendor."), code="answer_required", field="answer")
     with transaction.atomic():
         request = provisioning_request_for(actor, request_id)
         if request.order.placed_by_id != actor.organisation.pk:
             raise PermissionDenied(_("Only the organisation that placed the order answers the vendor."))
-        request = ProvisioningRequest.objects.select_for_update().get(pk=request.pk)
+        request = lock_order_and_request(order_id=request.order_id)[1]
+        assert request is not None
         PROVISIONING_MACHINE.transition(
             request, ProvisioningStatus.PENDING, actor=actor, reason=answer, extra={"answer": answer}
         )
@@ -288,8 +295,8 @@ def answer_inquiry(*, actor: Actor, request_id: int, answer: str) -> Provisionin
 
 
 def cancel_request(*, actor: Actor | None, request: ProvisioningRequest, reason: str) -> None:
-    """The order was cancelled in time: provisioning stops and the vendor is told."""
-    request = ProvisioningRequest.objects.select_for_update().get(pk=request.pk)
+    """The order was cancelled in time: provisioning stops and the vendor is told. The caller holds the
+    locks (`orders.locks.lock_order_and_request`)."""
     if not request.is_open:
         return
     PROVISIONING_MACHINE.transition(request, ProvisioningStatus.CANCELLED, actor=actor, reason=reason)

@@ -13,8 +13,10 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
+from canal.accounts.models import OrganisationKind, Role
 from canal.billing.models import RecurringCharge
 from canal.billing.partner_money import PartnerTerms, partner_terms, price_for
 from canal.billing.periods import add_months
@@ -23,6 +25,7 @@ from canal.catalog import quoting
 from canal.catalog.offer import Configuration
 from canal.catalog.selectors import offer_of
 from canal.core import audit
+from canal.core.errors import NotFound
 from canal.core.idempotency import run_once
 from canal.core.money import Money
 from canal.pricing import Item
@@ -32,6 +35,14 @@ from canal.subscriptions.seat_purchase import SeatPurchaseQuote, quote_seat_purc
 from canal.subscriptions.seats import record_counts
 
 SOURCE_APP = "seats"
+SEAT_BUYER_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.BILLING)
+
+
+def require_seat_buyer(actor: Actor) -> None:
+    """Buying spends money: the customer's (or managing partner's) representatives, admins or billing."""
+    if actor.kind == OrganisationKind.VENDOR:
+        raise NotFound(_("No subscription with this id."))
+    actor.require_role(*SEAT_BUYER_ROLES)
 
 
 def _item(subscription: Subscription, license_type_code: str, quantity: int) -> Item:
@@ -48,6 +59,7 @@ def buy_seats(
     *, actor: Actor, subscription_id: int, quantities: dict[str, int], today: date, idempotency_key: str
 ) -> SeatPurchaseQuote:
     """R3.4: charge, invoice and seats in one transaction; a retry with the same key does nothing twice."""
+    require_seat_buyer(actor)
     quote = quote_seat_purchase(
         actor=actor, subscription_id=subscription_id, quantities=quantities, today=today
     )

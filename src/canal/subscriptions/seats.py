@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from canal.accounts.actor import Actor
 from canal.accounts.models import OrganisationKind, Role, User
 from canal.core import audit
-from canal.core.errors import Conflict, RuleViolation
+from canal.core.errors import Conflict, NotFound, RuleViolation
 from canal.subscriptions.models import SeatAssignment, SeatCountChange, SeatPool
 
 SEAT_MANAGER_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.TECHNICAL)
@@ -21,7 +21,10 @@ def purchase_url(subscription_id: int) -> str:
     return reverse("subscriptions:buy_seats", args=[subscription_id])
 
 
-def _require_seat_manager(actor: Actor) -> None:
+def require_seat_manager(actor: Actor) -> None:
+    """The customer's admins (or its managing partner's) change seats; vendors only look (404 to writes)."""
+    if actor.kind == OrganisationKind.VENDOR:
+        raise NotFound(_("No subscription with this id."))
     if actor.is_operator or actor.kind == OrganisationKind.PARTNER:
         actor.require_role(Role.LEGAL_REPRESENTATIVE, Role.ADMIN)
     else:
@@ -40,7 +43,7 @@ def assign_seat(*, actor: Actor, pool: SeatPool, user: User) -> SeatAssignment:
     `pool` comes from `selectors.seat_pool_for` (scoped to the actor) and `user` from
     `selectors.customer_user_for`. The pool row is locked last, so it is held only until the commit.
     """
-    _require_seat_manager(actor)
+    require_seat_manager(actor)
     try:
         with transaction.atomic():
             assignment = SeatAssignment.objects.create(pool=pool, user=user)
@@ -74,7 +77,7 @@ def assign_seat(*, actor: Actor, pool: SeatPool, user: User) -> SeatAssignment:
 
 def release_seat(*, actor: Actor, pool: SeatPool, user: User) -> None:
     """Frees the user's license of the pool's type at once; the user loses its features at once (R3.6)."""
-    _require_seat_manager(actor)
+    require_seat_manager(actor)
     with transaction.atomic():
         deleted, _rows = SeatAssignment.objects.filter(pool=pool, user=user).delete()
         if not deleted:

@@ -45,6 +45,14 @@ def _trial(actor: Actor, subscription_id: int) -> Subscription:
     return subscription
 
 
+def _pending_trial_order(subscription: Subscription) -> Order | None:
+    """A conversion or trial change of `subscription` the vendor has not processed yet."""
+    return subscription.orders.filter(
+        kind__in=[OrderKind.TRIAL_CHANGE, OrderKind.CONVERSION],
+        status__in=[OrderStatus.PLACED, OrderStatus.PROVISIONING],
+    ).first()
+
+
 def modify_trial(
     *,
     actor: Actor,
@@ -76,10 +84,7 @@ def modify_trial(
     )
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-        if subscription.orders.filter(
-            kind__in=[OrderKind.TRIAL_CHANGE, OrderKind.CONVERSION],
-            status__in=[OrderStatus.PLACED, OrderStatus.PROVISIONING],
-        ).exists():
+        if _pending_trial_order(subscription) is not None:
             raise Conflict(
                 _("A change of this trial is being provisioned; wait for it."), code="change_pending"
             )
@@ -139,6 +144,16 @@ def terminate_trial(
     label = str(TerminationReason(reason).label)
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        pending = _pending_trial_order(subscription)
+        if pending is not None:
+            raise Conflict(
+                _(
+                    "Order %(order)s for this trial is not processed yet, so the trial cannot be "
+                    "terminated now. Wait for it, or cancel that order first."
+                )
+                % {"order": pending.reference},
+                code="change_pending",
+            )
         SUBSCRIPTION_MACHINE.transition(
             subscription,
             SubscriptionStatus.CANCELLED,
@@ -190,8 +205,13 @@ def expire_trials(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     expired = 0
+    # A subquery: with `.exclude(orders__kind=..., orders__status__in=...)` the two conditions could
+    # match different orders (a cancelled conversion and a pending trial change).
+    converting = Order.objects.filter(
+        kind=OrderKind.CONVERSION, status__in=[OrderStatus.PLACED, OrderStatus.PROVISIONING]
+    ).values("subscription_id")
     due = Subscription.objects.filter(status=SubscriptionStatus.TRIAL, trial_ends_on__lte=today).exclude(
-        orders__kind=OrderKind.CONVERSION, orders__status__in=[OrderStatus.PLACED, OrderStatus.PROVISIONING]
+        pk__in=converting
     )
     for subscription_id in due.values_list("pk", flat=True):
         with transaction.atomic():

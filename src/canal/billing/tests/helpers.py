@@ -55,3 +55,7 @@ def issued_invoice(payer: Organisation, *amounts: str, pay_with: str = "bank_tra
 def wallet_of(organisation: Organisation, currency: str | None = None) -> Decimal:
     account = ledger.organisation_account(organisation, AccountKind.WALLET, currency or organisation.currency)
     return ledger.balance_of(account)
+
+
+# The first bytes of real files, for receipts.
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"

@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from canal.accounts.models import OrganisationKind
 from canal.billing.models import Payment
-from canal.billing.tests.helpers import fund_wallet, issued_invoice
+from canal.billing.tests.helpers import PNG, fund_wallet, issued_invoice
 
 
 def test_a_payer_lists_and_reads_its_invoices_with_the_breakdown(api_as, customer):
@@ -74,7 +74,7 @@ def test_r2_15_a_transfer_is_notified_with_its_receipt_and_confirmed_by_the_oper
     api_as, customer, operator
 ):
     invoice = issued_invoice(customer.organisation, "50.00")
-    receipt = SimpleUploadedFile("receipt.png", b"\x89PNG fake", content_type="image/png")
+    receipt = SimpleUploadedFile("receipt.png", PNG, content_type="image/png")
 
     notified = api_as(customer).client.post(
         f"/api/v1/billing/invoices/{invoice.pk}/bank-transfers",
@@ -127,3 +127,36 @@ def test_csv_exports_download(api_as, customer):
 
     assert response["Content-Type"].startswith("text/csv")
     assert b"number,kind,status" in b"".join(response.streaming_content)
+
+
+def _invoice_with_cashback(client_org, partner_org):
+    from canal.billing.services import invoice_and_charge
+    from canal.billing.tests.helpers import DAY, charge
+    from canal.core.money import Money
+
+    line = charge(
+        "Hosting",
+        "80.00",
+        currency=client_org.currency,
+        cashback_partner=partner_org,
+        cashback_amount=Money("20.00", client_org.currency),
+    )
+    return invoice_and_charge(
+        actor=None, payer=client_org, charges=[line], issue_date=DAY, pay_with="bank_transfer"
+    ).invoice
+
+
+def test_r4_7_the_paying_client_does_not_see_its_partners_cashback(api_as, customer, partner):
+    invoice = _invoice_with_cashback(customer.organisation, partner.organisation)
+
+    line = api_as(customer).get(f"/billing/invoices/{invoice.pk}").json()["lines"][0]
+
+    assert line.get("cashback_amount") is None
+
+
+def test_r4_7_operator_staff_see_the_cashback_of_a_line(api_as, customer, partner, operator):
+    invoice = _invoice_with_cashback(customer.organisation, partner.organisation)
+
+    line = api_as(operator).get(f"/billing/invoices/{invoice.pk}").json()["lines"][0]
+
+    assert Decimal(line["cashback_amount"]) == Decimal("20.00")

@@ -74,3 +74,47 @@ def test_a_purchase_retried_with_its_origin_key_is_invoiced_once(db):
     assert again.invoice.pk == first.invoice.pk
     assert Invoice.objects.count() == 1
     assert wallet_of(payer) == Decimal("400.00")
+
+
+def test_the_same_origin_key_at_another_payer_is_another_purchase(db):
+    first_payer, second_payer = OrganisationFactory(), OrganisationFactory()
+    fund_wallet(first_payer, "500.00")
+    fund_wallet(second_payer, "500.00")
+
+    first = invoice_and_charge(
+        actor=None, payer=first_payer, charges=[charge()], issue_date=DAY, origin_key="order:1"
+    )
+    second = invoice_and_charge(
+        actor=None, payer=second_payer, charges=[charge()], issue_date=DAY, origin_key="order:1"
+    )
+
+    assert first.invoice.pk != second.invoice.pk
+    assert second.invoice.organisation == second_payer
+    assert wallet_of(second_payer) == Decimal("400.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_retries_with_one_origin_key_invoice_once(postgres_only):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    payer = OrganisationFactory()
+    fund_wallet(payer, "1000.00")
+
+    def buy(_: int) -> int:
+        try:
+            with transaction.atomic():
+                return invoice_and_charge(
+                    actor=None, payer=payer, charges=[charge()], issue_date=DAY, origin_key="seats:parallel"
+                ).invoice.pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        invoices = list(pool.map(buy, range(12)))
+
+    assert len(set(invoices)) == 1
+    assert Invoice.objects.filter(organisation=payer).count() == 1
+    assert wallet_of(payer) == Decimal("900.00")

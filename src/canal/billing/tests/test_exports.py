@@ -67,3 +67,42 @@ def test_the_accounting_journal_balances_per_entry_and_is_for_the_operator(custo
     assert sum(Decimal(row["amount"]) for row in journal) == 0
     with pytest.raises(NotFound):
         exports.journal_csv(customer)
+
+
+def test_r4_7_the_paying_client_exports_its_lines_without_the_partners_cashback(customer, partner):
+    from canal.billing.services import invoice_and_charge
+    from canal.core.money import Money
+
+    currency = customer.organisation.currency
+    line = charge(
+        "Hosting",
+        "80.00",
+        currency=currency,
+        cashback_partner=partner.organisation,
+        cashback_amount=Money("20.00", currency),
+    )
+    invoice_and_charge(
+        actor=None, payer=customer.organisation, charges=[line], issue_date=DAY, pay_with="bank_transfer"
+    )
+
+    exported = rows(exports.invoice_lines_csv(customer))
+
+    assert [row["cashback"] for row in exported] == [""]
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_quoted(customer, text):
+    issued_invoice(customer.organisation, "10.00", reference=text)
+
+    exported = rows(exports.invoices_csv(customer))
+
+    assert exported[0]["reference"] == f"'{text}"
+
+
+def test_amounts_stay_plain_numbers_in_the_export(customer):
+    issued_invoice(customer.organisation, "10.00", reference="PO 12")
+
+    exported = rows(exports.invoices_csv(customer))
+
+    assert exported[0]["reference"] == "PO 12"
+    assert Decimal(exported[0]["total"]) > 0

@@ -96,3 +96,26 @@ def test_the_pdf_renders_in_the_payers_language(portal_login, customer):
     response = portal_login(customer.user).get(f"/billing/invoices/{invoice.pk}/pdf/")
 
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_double_submitted_wallet_payment_pays_once(portal_login, customer):
+    fund_wallet(customer.organisation, "100.00")
+    invoice = issued_invoice(customer.organisation, "80.00", "20.00")
+    browser = portal_login(customer.user)
+    form = {"method": "wallet", "amount": "30.00", "idempotency_key": "pay-1"}
+
+    browser.post(f"/billing/invoices/{invoice.pk}/pay/", form)
+    browser.post(f"/billing/invoices/{invoice.pk}/pay/", form)
+
+    assert customer.organisation.payments.count() == 1
+    assert wallet_of(customer.organisation) == 70
+
+
+def test_the_invoice_page_gives_the_wallet_form_its_key(portal_login, customer):
+    fund_wallet(customer.organisation, "100.00")
+    invoice = issued_invoice(customer.organisation, "80.00")
+
+    page = portal_login(customer.user).get(f"/billing/invoices/{invoice.pk}/").content.decode()
+
+    pay_form = page.split("/pay/", 1)[1].split("</form>", 1)[0]
+    assert 'name="idempotency_key"' in pay_form

@@ -166,3 +166,20 @@ def test_only_the_operator_confirms_payments(customer):
 
     with pytest.raises(NotFound):
         confirm_payment(actor=customer, payment_id=payment.pk)
+
+
+def test_confirming_a_payment_twice_never_reaches_the_ledger(customer, operator, monkeypatch):
+    from canal.billing import ledger
+
+    payment = notify_bank_transfer(actor=customer, invoice_id=None, amount="250.00", receipt=receipt())
+    confirm_payment(actor=operator, payment_id=payment.pk)
+    posted = []
+    real_post = ledger.post
+    monkeypatch.setattr(ledger, "post", lambda **kwargs: posted.append(kwargs) or real_post(**kwargs))
+
+    with pytest.raises(Exception) as refused:  # noqa: PT011
+        confirm_payment(actor=operator, payment_id=payment.pk)
+
+    assert refused.value.code == "illegal_transition"
+    assert posted == []
+    assert wallet_of(customer.organisation) == Decimal("250.00")

@@ -1,11 +1,13 @@
 """Catalog fixtures: the demo catalog files, and partners with clients at a programme level."""
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from django.utils import translation
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import AccessLevel, Organisation, OrganisationKind, PaymentMode
@@ -15,6 +17,13 @@ from canal.catalog.services import import_catalog
 from canal.partners.models import PartnerProfile, ProgrammeLevel
 
 DEMO = Path(__file__).resolve().parents[1] / "demo"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Services raise messages in the active language; these tests read the English ones."""
+    with translation.override("en"):
+        yield
 
 
 def demo_text(name: str) -> str:

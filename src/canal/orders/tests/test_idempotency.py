@@ -43,12 +43,12 @@ def test_a_refused_placement_can_be_retried_with_the_same_key(api_as, marketplac
     refused = api.post(
         "/orders", order_body(marketplace.client, accept_terms=False), **{"Idempotency-Key": "k"}
     )
-    placed = api.post(
-        "/orders", order_body(marketplace.client, accept_terms=False), **{"Idempotency-Key": "k"}
-    )
+    placed = api.post("/orders", order_body(marketplace.client), **{"Idempotency-Key": "k"})
 
-    assert refused.status_code == placed.status_code == 422
-    assert not Order.objects.exists()
+    assert refused.status_code == 422
+    assert placed.status_code == 201, placed.json()
+    assert Order.objects.count() == 1
+    assert Order.objects.get().pk == placed.json()["id"]
 
 
 @pytest.mark.postgres

@@ -149,3 +149,19 @@ def test_a_plain_member_may_not_assign_seats(crm, api_as):
     )
 
     assert response.status_code == 403
+
+
+def test_a_vendor_sees_the_pools_but_cannot_assign_seats(crm, api_as):
+    from canal.accounts.actor import actor_for
+    from canal.accounts.models import Role
+    from canal.accounts.tests.factories import MembershipFactory
+
+    vendor_admin = actor_for(MembershipFactory(organisation=crm.product.vendor, role=Role.ADMIN).user)
+    ana = crm.new_user("ana@norte.test")
+    api = api_as(vendor_admin)
+
+    assert api.get(f"/subscriptions/{crm.subscription.pk}/seats").status_code == 200
+    response = api.post(f"/subscriptions/{crm.subscription.pk}/seats/base/assignments", {"user_id": ana.pk})
+
+    assert response.status_code == 404
+    assert crm.pool("base").assigned == 0

@@ -134,3 +134,23 @@ def test_the_buy_page_buys_and_comes_back_to_the_summary(crm, portal_login):
     assert response.status_code == 302
     assert response["Location"] == f"/licenses/{crm.subscription.pk}/"
     assert crm.pool("base").total == 4
+
+
+def test_r3_4_a_plain_member_may_not_buy_licenses(crm):
+    from canal.accounts.actor import actor_for
+    from canal.core.errors import PermissionDenied
+
+    fund_wallet(crm.customer, "100.00")
+    member = actor_for(crm.new_user("member@norte.test"))
+
+    with pytest.raises(PermissionDenied):
+        buy_seats(
+            actor=member,
+            subscription_id=crm.subscription.pk,
+            quantities={"base": 1},
+            today=MID_CYCLE,
+            idempotency_key="member",
+        )
+
+    assert crm.pool("base").total == 3
+    assert wallet_of(crm.customer) == Decimal("100.00")
