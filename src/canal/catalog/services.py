@@ -7,7 +7,7 @@ write no audit entry; the import writes one per product.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import AccessLevel, Organisation, OrganisationKind, Role
+from canal.billing.partner_money import partner_terms, price_for
 from canal.core import audit
 from canal.core.errors import NotFound, RuleViolation
 from canal.core.money import Money, round_money
-from canal.pricing import Benefit, ProgrammeLevel, Proration, Quote, cashback_for, partner_benefit
+from canal.pricing import Benefit, Proration, Quote
 
 from . import catalog_file, quoting, rules, selectors
 from .catalog_file import CatalogFile, CatalogFileError
@@ -101,44 +102,38 @@ def price_configuration(
     currency: str | None = None,
     proration: Proration | None = None,
 ) -> PricedConfiguration:
-    """Validates `configuration` for a customer and prices it when valid; never raises for a rule."""
+    """Validates `configuration` for a customer and prices it when valid; never raises for a rule.
+
+    Payer, benefit, discount and cashback come from billing's `partner_terms` and `price_for`, the
+    rules orders and invoices follow (R4.6-R4.8, R4.10); an operator prices as the client would order.
+    """
     offer = selectors.offer_for(actor, configuration.product)
     found = rules.violations(offer, configuration)
     customer = _customer(actor, customer_id, found)
     chosen_currency = _currency(offer, customer, actor, currency, found)
-    benefit, level = _benefit(actor, customer, offer, found)
+    _check_granted(actor, customer, offer, found)
     base = PricedConfiguration(configuration, offer, customer, chosen_currency, tuple(found))
     if found:
         return base
-    rate = level.discount_rate if level is not None and benefit == Benefit.DISCOUNT else NO_RATE
     try:
         items = quoting.items_for(offer, configuration, chosen_currency)
         public = quoting.price_items(items, currency=chosen_currency, proration=proration)
-        payable = (
-            quoting.price_items(
-                items, currency=chosen_currency, partner_discount_rate=rate, proration=proration
-            )
-            if rate
-            else public
-        )
-        earned = None
-        if level is not None and benefit == Benefit.CASHBACK:
-            earned = cashback_for(items, level=level, currency=chosen_currency, proration=proration)
     except quoting.NotPriced as error:
         return PricedConfiguration(configuration, offer, customer, chosen_currency, (error.violation,))
-    payer = actor.organisation if benefit == Benefit.DISCOUNT else customer
-    return PricedConfiguration(
-        configuration,
-        offer,
-        customer,
-        chosen_currency,
-        (),
-        quote=payable,
+    if customer is None:  # an operator pricing without a customer: the public price, nobody pays yet
+        return replace(base, quote=public, public_quote=public)
+    orderer = actor.organisation if actor.kind == OrganisationKind.PARTNER else customer
+    terms = partner_terms(orderer=orderer, client=customer, product_code=offer.code)
+    priced = price_for(terms, items, currency=chosen_currency, proration=proration)
+    shows_cashback = terms.cashback_partner is not None and actor.kind != OrganisationKind.CUSTOMER
+    return replace(
+        base,
+        quote=priced.quote,
         public_quote=public,
-        benefit=benefit,
-        partner_discount_rate=rate,
-        cashback=earned,
-        payer=payer,
+        benefit=terms.benefit,
+        partner_discount_rate=terms.discount_rate,
+        cashback=priced.cashback if shows_cashback else None,
+        payer=terms.payer,
     )
 
 
@@ -188,12 +183,11 @@ def _currency(
     return preferred if preferred in offer.prices or not offer.currencies else offer.currencies[0]
 
 
-def _benefit(
-    actor: Actor, customer: Organisation | None, offer: Offer, found: list[Violation]
-) -> tuple[Benefit, ProgrammeLevel | None]:
-    """The partner's benefit when a partner prices for its client (R4.7, R4.8); none for anyone else."""
+def _check_granted(actor: Actor, customer: Organisation | None, offer: Offer, found: list[Violation]) -> None:
+    """A partner may price only what its client let it manage (R4.5); checked before billing's terms,
+    which would refuse it as not found."""
     if actor.kind != OrganisationKind.PARTNER or customer is None:
-        return Benefit.NONE, None
+        return
     relationship = selectors.relationship_with(actor, customer)
     if relationship is None:  # customers_for_quotes only offers clients, so this is a race with an ending
         raise NotFound(_("No customer with this id."), field="customer")
@@ -211,17 +205,6 @@ def _benefit(
                 % {"client": customer.name, "product": offer.name},
             )
         )
-        return Benefit.NONE, None
-    benefit = partner_benefit(
-        access=relationship.access, payment_mode=relationship.payment_mode, ordered_by_partner=True
-    )
-    level = selectors.programme_level_for(actor)
-    engine_level = (
-        ProgrammeLevel(level.name, level.discount_rate.normalize(), level.cashback_rate.normalize())
-        if level is not None
-        else None
-    )
-    return benefit, engine_level
 
 
 # --- import and export of the catalog file ---------------------------------------------------------

@@ -1,6 +1,6 @@
 """The pricing engine: pure functions that price a configuration into a quote with its breakdown."""
 
-from .engine import cashback_for, quote
+from .engine import quote
 from .errors import PricingError
 from .models import (
     BreakdownStep,
@@ -44,7 +44,6 @@ __all__ = [
     "Volume",
     "VolumeDiscount",
     "cashback",
-    "cashback_for",
     "partner_benefit",
     "prorate",
     "proration_factor",

@@ -28,7 +28,7 @@ from .models import (
     Volume,
     VolumeDiscount,
 )
-from .programme import ProgrammeLevel, cashback, check_partner_rate
+from .programme import check_partner_rate
 from .proration import Proration
 from .tiers import graduated_bands, tier_for
 
@@ -53,16 +53,6 @@ def quote(
     return Quote(
         lines=lines, subtotal=sum_money((line.amount for line in lines), currency), currency=currency
     )
-
-
-def cashback_for(
-    items: Iterable[Item], *, level: ProgrammeLevel, currency: str, proration: Proration | None = None
-) -> Money:
-    """R4.7: what the partner is credited when its client pays the public price for `items`."""
-    items = tuple(items)
-    public = quote(items, currency=currency, proration=proration)
-    partner = quote(items, currency=currency, partner_discount_rate=level.cashback_rate, proration=proration)
-    return cashback(public_price=public.subtotal, partner_price=partner.subtotal)
 
 
 def _list_lines(item: Item, currency: str) -> list[QuoteLine]:

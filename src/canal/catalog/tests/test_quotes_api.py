@@ -2,7 +2,9 @@
 
 import pytest
 
-from canal.accounts.models import AccessLevel, OrganisationKind, PaymentMode
+from canal.accounts.actor import actor_for
+from canal.accounts.models import AccessLevel, OrganisationKind, PaymentMode, Role
+from canal.accounts.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +219,26 @@ def test_r4_3_r4_7_client_paying_sees_the_public_price_and_the_partner_its_cashb
     assert (body["subtotal"], body["public_subtotal"], body["cashback"]) == ("260.40", "260.40", "26.04")
     assert body["benefit"] == "cashback"
     assert body["payer"]["id"] == client.pk
+
+
+def test_r4_6_r4_10_a_client_quote_under_partner_payment_names_the_partner_as_payer(
+    api_as, load_catalog, partner, client_of
+):
+    load_catalog("alpenhost")
+    client = client_of(partner, currency="CHF", payment_mode=PaymentMode.PARTNER, cashback_rate="0.10")
+    client_actor = actor_for(MembershipFactory(organisation=client, role=Role.ADMIN).user)
+
+    response = quote(api_as(client_actor), product="alpenhost-web-hosting", plan="web-hosting", quantity=35)
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+
+    # The client orders, the partner's means pay (R4.6) and the invoice goes to the partner (R4.10): the
+    # public price, with the partner's cashback (R4.7) kept from the client's view.
+    assert body["payer"]["id"] == partner.organisation.pk
+    assert body["customer"]["id"] == client.pk
+    assert (body["subtotal"], body["public_subtotal"], body["cashback"]) == ("260.40", "260.40", None)
+    assert body["benefit"] == "cashback"
 
 
 def test_r4_5_a_partner_with_limited_access_may_quote_only_granted_products(
