@@ -1,12 +1,11 @@
 """Demo seat licenses (R3): Agencia Norte's Clientia CRM subscription with pools and assigned users."""
 
-from datetime import date
-
 from django.utils import timezone
 
 from canal.accounts.actor import actor_for
 from canal.accounts.models import Organisation, Role, User
 from canal.accounts.services import add_member
+from canal.billing.periods import add_months
 from canal.catalog.models import Product
 from canal.subscriptions import seats
 from canal.subscriptions.models import SeatPool, Subscription
@@ -26,14 +25,6 @@ NEW_USERS = [
 ]
 
 
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _next_month_start(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def load() -> None:
     customer = Organisation.objects.get(name="Agencia Norte Marketing S.L.")
     for email, name in NEW_USERS:
@@ -48,8 +39,8 @@ def load() -> None:
         product=product,
         plan=product.plans.get(code="crm"),
         currency="EUR",
-        term_start=_month_start(today),
-        term_end=_next_month_start(today),
+        term_start=today.replace(day=1),
+        term_end=add_months(today.replace(day=1), 1),
         contract_id="NORTE-CRM-2026",
     )
     admin = actor_for(User.objects.get(email="crm@canal.test"), customer.pk)

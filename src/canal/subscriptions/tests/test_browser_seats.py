@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from canal.accounts.tests.factories import PASSWORD
+from canal.billing.periods import add_months
 from canal.billing.tests.helpers import fund_wallet
 from canal.subscriptions.seat_billing import bill_next_cycle_for
 from canal.subscriptions.tests.factories import crm_with_seats
@@ -15,9 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 
 def _this_month() -> tuple[date, date]:
-    today = timezone.localdate()
-    start = today.replace(day=1)
-    return start, date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    start = timezone.localdate().replace(day=1)
+    return start, add_months(start, 1)
 
 
 def test_r3_3_r3_4_r3_6_assign_blocked_buy_and_release_in_the_portal(
