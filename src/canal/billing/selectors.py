@@ -25,6 +25,7 @@ from canal.billing.models import (
     PaymentMethod,
     PaymentStatus,
     Posting,
+    RecurringCharge,
 )
 from canal.core.errors import NotFound
 from canal.core.money import Money
@@ -169,3 +170,8 @@ def journal_visible_to(actor: Actor) -> QuerySet[JournalEntry]:
     return JournalEntry.objects.prefetch_related("postings__account__organisation").order_by(
         "booked_at", "id"
     )
+
+
+def active_recurring_charge(*, source_app: str, source_id: str) -> RecurringCharge | None:
+    """The active recurring charge another app registered for one of its objects (a seat pool, ...)."""
+    return RecurringCharge.objects.filter(source_app=source_app, source_id=source_id, active=True).first()

@@ -170,34 +170,15 @@ def pay_invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def pay_invoice_by_card(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    actor = portal_actor(request)
-    form = CardForm(request.POST)
     target = reverse("billing:invoice", args=[invoice_id])
-    if not form.is_valid():
-        messages.error(request, _("Check the card and the amount."))
-        return redirect(target)
-    data = form.cleaned_data
-    try:
-        body = _once(
-            request,
-            f"invoice.{invoice_id}.card",
-            data["idempotency_key"],
-            {"amount": data["amount"], "card": data["card_token"]},
-            lambda: services.pay_by_card(
-                actor=actor,
-                invoice_id=invoice_id,
-                amount=data["amount"],
-                card_token=data["card_token"],
-                idempotency_key=data["idempotency_key"],
-            ),
-        )
-    except CanalError as error:
-        _refused(request, error)
-    else:
-        if body["status"] == PaymentStatus.CONFIRMED:
-            messages.success(request, _("The card was charged."))
-        else:
-            messages.error(request, _("The card was declined. Try another card or another way to pay."))
+    _charge_card(
+        request,
+        CardForm(request.POST),
+        operation=f"invoice.{invoice_id}.card",
+        invoice_id=invoice_id,
+        charged=_("The card was charged."),
+        declined=_("The card was declined. Try another card or another way to pay."),
+    )
     return redirect(target)
 
 
@@ -285,21 +266,35 @@ def wallet(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def top_up_by_card(request: HttpRequest) -> HttpResponse:
-    actor = portal_actor(request)
-    form = TopUpCardForm(request.POST)
+    _charge_card(
+        request,
+        TopUpCardForm(request.POST),
+        operation="top_up.card",
+        invoice_id=None,
+        charged=_("The wallet was topped up."),
+        declined=_("The card was declined. Try another card or a bank transfer."),
+    )
+    return redirect("billing:wallet")
+
+
+def _charge_card(
+    request: HttpRequest, form: Any, *, operation: str, invoice_id: int | None, charged: str, declined: str
+) -> None:
+    """Pays an invoice or tops up the wallet by card, once per form key, and says how it went."""
     if not form.is_valid():
         messages.error(request, _("Check the card and the amount."))
-        return redirect("billing:wallet")
+        return
     data = form.cleaned_data
+    actor = portal_actor(request)
     try:
         body = _once(
             request,
-            "top_up.card",
+            operation,
             data["idempotency_key"],
             {"amount": data["amount"], "card": data["card_token"]},
             lambda: services.pay_by_card(
                 actor=actor,
-                invoice_id=None,
+                invoice_id=invoice_id,
                 amount=data["amount"],
                 card_token=data["card_token"],
                 idempotency_key=data["idempotency_key"],
@@ -307,12 +302,11 @@ def top_up_by_card(request: HttpRequest) -> HttpResponse:
         )
     except CanalError as error:
         _refused(request, error)
+        return
+    if body["status"] == PaymentStatus.CONFIRMED:
+        messages.success(request, charged)
     else:
-        if body["status"] == PaymentStatus.CONFIRMED:
-            messages.success(request, _("The wallet was topped up."))
-        else:
-            messages.error(request, _("The card was declined. Try another card or a bank transfer."))
-    return redirect("billing:wallet")
+        messages.error(request, declined)
 
 
 @login_required

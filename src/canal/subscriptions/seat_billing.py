@@ -20,6 +20,7 @@ from canal.accounts.models import OrganisationKind, Role
 from canal.billing.models import RecurringCharge
 from canal.billing.partner_money import PartnerTerms, partner_terms, price_for
 from canal.billing.periods import add_months
+from canal.billing.selectors import active_recurring_charge
 from canal.billing.services import create_recurring_charge, invoice_and_charge, update_recurring_charge
 from canal.catalog import quoting
 from canal.catalog.offer import Configuration
@@ -131,9 +132,7 @@ def sync_recurring_charge(*, actor: Actor | None, pool: SeatPool, terms: Partner
     line = priced.quote.lines[0]
     charge = priced.charges[0]
     amount = line.amount if pool.total else Money.zero(subscription.currency)
-    existing = RecurringCharge.objects.filter(
-        source_app=SOURCE_APP, source_id=str(pool.pk), active=True
-    ).first()
+    existing = active_recurring_charge(source_app=SOURCE_APP, source_id=str(pool.pk))
     if existing is None:
         return create_recurring_charge(
             actor=actor,
