@@ -1,0 +1,18 @@
+"""Schemas shared by every router: the one error body."""
+
+from ninja import Field, Schema
+
+
+class FieldErrorOut(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer: what was wrong, which field, and what to do instead when a rule says."""
+
+    code: str = Field(..., description="A stable machine-readable code, e.g. 'not_found', 'invalid'.")
+    message: str = Field(..., description="What was wrong, in the caller's language.")
+    field: str | None = Field(None, description="The input field at fault, when there is one.")
+    suggestion: str | None = Field(None, description="What to do instead, when a rule gives one.")
+    errors: list[FieldErrorOut] | None = Field(None, description="Every invalid field (422 only).")
