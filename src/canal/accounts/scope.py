@@ -6,6 +6,8 @@
   under limited access only the rows of the products the client granted (R4.5), so selectors of
   product-bound rows pass `product_field`.
 - A vendor sees rows about its own products when the selector passes `vendor_field`.
+- Rows that live only in their owner's organisation (invoices and payments, R4.10: "the partner has no
+  access to them") pass `through_partners=False`: a partner never sees its clients' ones.
 Anything outside the scope is simply absent, so interfaces answer 404 for it.
 """
 
@@ -44,11 +46,14 @@ def scoped(
     organisation_field: str = "organisation",
     product_field: str | None = None,
     vendor_field: str | None = None,
+    through_partners: bool = True,
 ) -> QuerySet[M]:
     """Narrow `queryset` to the rows `actor` may see; see the module docstring for the rules."""
     if actor.is_operator:
         return queryset
     visible = Q(**{organisation_field: actor.organisation})
+    if not through_partners:
+        return queryset.filter(visible)
     relationships = active_relationships(actor)
     visible |= Q(
         **{f"{organisation_field}__in": relationships.filter(access=AccessLevel.FULL).values("client")}

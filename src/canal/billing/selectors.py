@@ -1,5 +1,6 @@
-"""Billing reads, scoped to what the actor may see: an invoice lives in the organisation that pays it
-(R4.10); a partner sees a client's billing under full access; operator staff see everything."""
+"""Billing reads, scoped to what the actor may see: an invoice and its payments live in the organisation
+that pays them and nowhere else (R4.10): a partner never reads the invoices its client pays, whatever
+access it holds, and the client never reads those its partner pays; operator staff see everything."""
 
 from __future__ import annotations
 
@@ -33,7 +34,9 @@ from canal.core.money import Money
 
 def invoices_visible_to(actor: Actor) -> QuerySet[Invoice]:
     # Drafts are the operator's work in progress: payers see invoices once issued.
-    invoices = scoped(Invoice.objects.select_related("organisation", "customer"), actor)
+    invoices = scoped(
+        Invoice.objects.select_related("organisation", "customer"), actor, through_partners=False
+    )
     if not actor.is_operator:
         invoices = invoices.exclude(status=InvoiceStatus.DRAFT)
     return invoices
@@ -60,8 +63,8 @@ def sees_cashback(actor: Actor, line: InvoiceLine) -> bool:
 
 
 def invoices_for_client(actor: Actor, client_id: int) -> QuerySet[Invoice]:
-    """R4.11: a partner's view of one client's billing: invoices the client pays, and the partner's own
-    invoices for that client's products."""
+    """R4.11: a partner's view of one client's billing: the partner's own invoices for that client's
+    products (the invoices the client pays are the client's alone, R4.10)."""
     client = organisation_for(actor, client_id)
     return (
         invoices_visible_to(actor)
@@ -78,7 +81,7 @@ def organisation_for(actor: Actor, organisation_id: int) -> Organisation:
 
 
 def payments_visible_to(actor: Actor) -> QuerySet[Payment]:
-    return scoped(Payment.objects.select_related("organisation", "invoice"), actor)
+    return scoped(Payment.objects.select_related("organisation", "invoice"), actor, through_partners=False)
 
 
 def payment_for(actor: Actor, payment_id: int) -> Payment:

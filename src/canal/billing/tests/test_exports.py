@@ -16,12 +16,12 @@ def rows(chunks) -> list[dict[str, str]]:
     return list(csv.DictReader(StringIO("".join(chunks))))
 
 
-def test_r4_11_a_partner_exports_one_clients_billing_as_csv(partner):
+def test_r4_10_r4_11_a_partner_exports_one_clients_billing_without_the_invoices_the_client_paid(partner):
     client = OrganisationFactory(kind=OrganisationKind.CUSTOMER, name="Client A")
     other = OrganisationFactory(kind=OrganisationKind.CUSTOMER, name="Client B")
     link_client(actor=None, partner=partner.organisation, client=client)
     link_client(actor=None, partner=partner.organisation, client=other, payment_mode=PaymentMode.PARTNER)
-    own = issued_invoice(client, "100.00")
+    paid_by_client = issued_invoice(client, "100.00")
     issued_invoice(other, "70.00")
     paid_by_partner = invoicing.create_and_issue(
         actor=None,
@@ -32,9 +32,12 @@ def test_r4_11_a_partner_exports_one_clients_billing_as_csv(partner):
 
     invoices = rows(exports.invoices_csv(partner, client_id=client.pk))
     lines = rows(exports.invoice_lines_csv(partner, client_id=client.pk))
+    payments = rows(exports.payments_csv(partner, client_id=client.pk))
 
-    assert {row["number"] for row in invoices} == {own.code, paid_by_partner.code}
-    assert {row["description"] for row in lines} == {"Line 1", "For A"}
+    # R4.10: the invoice the client paid is the client's alone, even under full access.
+    assert [row["number"] for row in invoices] == [paid_by_partner.code]
+    assert paid_by_client.code not in {row["invoice"] for row in payments}
+    assert {row["description"] for row in lines} == {"For A"}
 
 
 def test_a_partner_cannot_export_an_organisation_it_does_not_manage(partner):

@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from canal.accounts.models import OrganisationKind
+from canal.accounts.models import OrganisationKind, PaymentMode
+from canal.accounts.services import link_client
 from canal.accounts.tests.factories import OrganisationFactory
 from canal.billing import invoicing
 from canal.billing.ledger import InsufficientBalance
@@ -102,19 +103,46 @@ def test_issuing_freezes_buyer_and_seller(customer, operator):
     assert invoice.status == InvoiceStatus.ISSUED
 
 
-def test_r4_10_invoice_lives_in_the_paying_organisation(partner, make_actor):
-    client = make_actor(OrganisationKind.CUSTOMER)
-
-    invoice = invoicing.create_and_issue(
+@pytest.mark.parametrize("payment_mode", [PaymentMode.CUSTOMER, PaymentMode.PARTNER])
+def test_r4_10_an_invoice_is_read_only_in_the_organisation_that_paid_it(
+    api_as, partner, customer, payment_mode
+):
+    link_client(
+        actor=None, partner=partner.organisation, client=customer.organisation, payment_mode=payment_mode
+    )
+    paid_by_client = issued_invoice(customer.organisation, "100.00")
+    paid_by_partner = invoicing.create_and_issue(
         actor=None,
         payer=partner.organisation,
-        charges=[charge()],
+        charges=[charge("Hosting", "30.00", beneficiary=customer.organisation)],
         issue_date=DAY,
-        customer=client.organisation,
+        customer=customer.organisation,
     )
+    as_partner, as_client = api_as(partner), api_as(customer)
 
-    assert invoice.organisation == partner.organisation
-    assert invoice.customer == client.organisation
+    # The partner holds full access, and still has no access to what its client paid, and vice versa.
+    assert as_partner.get(f"/billing/invoices/{paid_by_client.pk}").status_code == 404
+    assert as_partner.get(f"/billing/invoices/{paid_by_client.pk}/pdf").status_code == 404
+    assert as_client.get(f"/billing/invoices/{paid_by_partner.pk}").status_code == 404
+    assert as_partner.get(f"/billing/invoices/{paid_by_partner.pk}").status_code == 200
+    assert as_client.get(f"/billing/invoices/{paid_by_client.pk}").status_code == 200
+    assert [row["code"] for row in as_partner.get("/billing/invoices").json()["results"]] == [
+        paid_by_partner.code
+    ]
+    assert [row["code"] for row in as_client.get("/billing/invoices").json()["results"]] == [
+        paid_by_client.code
+    ]
+
+
+def test_r4_10_a_partner_with_full_access_does_not_see_its_clients_payments(api_as, partner, customer):
+    link_client(actor=None, partner=partner.organisation, client=customer.organisation)
+    fund_wallet(customer.organisation, "100.00")
+    invoice = issued_invoice(customer.organisation, "40.00", pay_with="wallet")
+
+    listed = api_as(partner).get("/billing/payments").json()["results"]
+
+    assert invoice.payments.exists()
+    assert listed == []
 
 
 def test_the_service_refuses_to_issue_an_issued_invoice_again(customer):
