@@ -14,6 +14,7 @@ from canal.notifications.api import router as notifications_router
 from canal.orders.api import provisioning_router
 from canal.orders.api import router as orders_router
 from canal.subscriptions.api import router as subscriptions_router
+from canal.support.api import router as support_router
 
 api = NinjaAPI(
     title="Canal API",
@@ -34,3 +35,4 @@ api.add_router("/", subscriptions_router)
 api.add_router("/billing", billing_router)
 api.add_router("/", orders_router)
 api.add_router("/provisioning-requests", provisioning_router)
+api.add_router("/support", support_router)

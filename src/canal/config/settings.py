@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "canal.subscriptions",
     "canal.billing",
     "canal.orders",
+    "canal.support",
     "canal.notifications",
     "canal.api",
     "canal.portal",

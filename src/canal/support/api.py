@@ -1,0 +1,296 @@
+"""Support endpoints under /api/v1/support/: tickets and their conversation, quotes, the state moves,
+attachments, categories with their help and costs, and support packs. The portal calls the same services."""
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import CursorPagination, paginate
+
+from canal.api.idempotency import idempotent
+from canal.api.schemas import ErrorOut
+from canal.support import packs, selectors, tickets
+from canal.support.models import Channel
+from canal.support.schemas import (
+    AcceptIn,
+    AssignIn,
+    AttachmentOut,
+    BuyPackIn,
+    CategoryOut,
+    CountsOut,
+    DeflectionOut,
+    MessageOut,
+    PackOut,
+    PurchaseOut,
+    QuoteIn,
+    ReasonIn,
+    ReplyIn,
+    TicketDetailOut,
+    TicketIn,
+    TicketOut,
+)
+
+router = Router(tags=["support"])
+READ = {404: ErrorOut}
+WRITE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _actor(request: HttpRequest):
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _detail(request: HttpRequest, ticket) -> dict:
+    # Messages and files come through the selectors: internal notes never reach a customer (R2.17).
+    actor = _actor(request)
+    return TicketOut.from_orm(ticket).dict() | {
+        "messages": [MessageOut.from_orm(message).dict() for message in selectors.messages_of(actor, ticket)],
+        "attachments": [
+            AttachmentOut.from_orm(item).dict() for item in selectors.attachments_of(actor, ticket)
+        ],
+    }
+
+
+@router.get("/tickets", response=list[TicketOut], summary="Tickets you may see, newest first (R2.10)")
+@paginate(CursorPagination, ordering=("-id",))
+def list_tickets(
+    request: HttpRequest,
+    status: str = "",
+    category: int | None = None,
+    customer: int | None = None,
+    agent: int | None = None,
+    q: str = "",
+):
+    filters = selectors.TicketFilters(
+        status=status, category=category, customer=customer, agent=agent, query=q[:100]
+    )
+    return selectors.filtered_tickets(_actor(request), filters)
+
+
+@router.get("/tickets/counts", response=CountsOut, summary="How many tickets are in each state, and all")
+def ticket_counts(request: HttpRequest) -> dict:
+    return selectors.counts_by_status(_actor(request))
+
+
+@router.post(
+    "/tickets",
+    response={201: TicketDetailOut, **WRITE},
+    summary="Open a ticket; it waits as Pending for a quote (R2.11, R2.12; Idempotency-Key supported)",
+)
+def open_ticket(request: HttpRequest, payload: TicketIn) -> Status:
+    actor = _actor(request)
+
+    def action() -> tuple[int, dict]:
+        ticket = tickets.open_ticket(
+            actor=actor,
+            category_id=payload.category_id,
+            title=payload.title,
+            description=payload.description,
+            subscription_id=payload.subscription_id,
+            channel=Channel.API,
+        )
+        return 201, _detail(request, ticket)
+
+    return idempotent(request, operation="support.tickets.open", payload=payload.dict(), action=action)
+
+
+@router.get(
+    "/tickets/{ticket_id}", response={200: TicketDetailOut, **READ}, summary="One ticket and its conversation"
+)
+def get_ticket(request: HttpRequest, ticket_id: int) -> dict:
+    return _detail(request, selectors.ticket_for(_actor(request), ticket_id))
+
+
+def _moved(request: HttpRequest, ticket) -> dict:
+    return _detail(request, selectors.ticket_for(_actor(request), ticket.pk))
+
+
+@router.post(
+    "/tickets/{ticket_id}/quote",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Support quotes a pending ticket in credits (R2.12, R2.14)",
+)
+def quote(request: HttpRequest, ticket_id: int, payload: QuoteIn) -> dict:
+    ticket = tickets.quote_ticket(
+        actor=_actor(request), ticket_id=ticket_id, credits=payload.credits, reason=payload.reason
+    )
+    return _moved(request, ticket)
+
+
+@router.post(
+    "/tickets/{ticket_id}/accept",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Accept the quote: the credits are debited and the ticket is Assigned (R2.12)",
+)
+def accept(request: HttpRequest, ticket_id: int, payload: AcceptIn) -> dict:
+    return _moved(
+        request, tickets.accept_quote(actor=_actor(request), ticket_id=ticket_id, credits=payload.credits)
+    )
+
+
+@router.post(
+    "/tickets/{ticket_id}/reject",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Reject the quote: the ticket is Rejected and nothing is debited (R2.12)",
+)
+def reject(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
+    return _moved(
+        request, tickets.reject_quote(actor=_actor(request), ticket_id=ticket_id, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/tickets/{ticket_id}/refuse",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Support refuses the ticket; credits already debited go back through the ledger",
+)
+def refuse(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
+    return _moved(
+        request, tickets.refuse_ticket(actor=_actor(request), ticket_id=ticket_id, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/tickets/{ticket_id}/assign",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Give the ticket to an agent",
+)
+def assign(request: HttpRequest, ticket_id: int, payload: AssignIn) -> dict:
+    return _moved(
+        request, tickets.assign_ticket(actor=_actor(request), ticket_id=ticket_id, agent_id=payload.agent_id)
+    )
+
+
+@router.post(
+    "/tickets/{ticket_id}/finish",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Support considers the problem solved: Finished (R2.18)",
+)
+def finish(request: HttpRequest, ticket_id: int) -> dict:
+    return _moved(request, tickets.finish_ticket(actor=_actor(request), ticket_id=ticket_id))
+
+
+@router.post(
+    "/tickets/{ticket_id}/close",
+    response={200: TicketDetailOut, **WRITE},
+    summary="The customer confirms a finished ticket: Closed (R2.18)",
+)
+def close(request: HttpRequest, ticket_id: int) -> dict:
+    return _moved(request, tickets.close_ticket(actor=_actor(request), ticket_id=ticket_id))
+
+
+@router.post(
+    "/tickets/{ticket_id}/reopen",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Reopen a finished or closed ticket within 30 days, at no new cost (R2.18)",
+)
+def reopen(request: HttpRequest, ticket_id: int) -> dict:
+    return _moved(request, tickets.reopen_ticket(actor=_actor(request), ticket_id=ticket_id))
+
+
+@router.post(
+    "/tickets/{ticket_id}/replies",
+    response={201: MessageOut, **WRITE},
+    summary="A public reply, or an internal note for support (R2.17)",
+)
+def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Status:
+    message = tickets.reply(
+        actor=_actor(request), ticket_id=ticket_id, body=payload.body, internal=payload.internal
+    )
+    return Status(201, MessageOut.from_orm(message).dict())
+
+
+@router.post(
+    "/tickets/{ticket_id}/attachments",
+    response={201: list[AttachmentOut], **WRITE},
+    summary="Attach a screenshot, PDF or text log (at most 10 MB) to an open ticket",
+)
+def attach(request: HttpRequest, ticket_id: int, file: File[UploadedFile] = None) -> Status:  # type: ignore[assignment]
+    stored = tickets.attach_files(
+        actor=_actor(request), ticket_id=ticket_id, attachments=[file] if file else []
+    )
+    return Status(201, [AttachmentOut.from_orm(attachment).dict() for attachment in stored])
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: None, **READ},
+    summary="Download an attachment (only for those who see its ticket)",
+)
+def download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = selectors.attachment_for(_actor(request), attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@router.get(
+    "/categories",
+    response=list[CategoryOut],
+    summary="Ticket categories with their help and costs (R2.11, R2.14)",
+)
+def categories(request: HttpRequest) -> list:
+    return list(selectors.categories_visible_to(_actor(request)))
+
+
+@router.post(
+    "/categories/{category_id}/deflections",
+    response={201: DeflectionOut, **WRITE},
+    summary="The category's help solved the problem: no ticket (R2.11)",
+)
+def deflect(request: HttpRequest, category_id: int) -> Status:
+    deflection = tickets.record_deflection(actor=_actor(request), category_id=category_id)
+    return Status(201, DeflectionOut.from_orm(deflection).dict())
+
+
+@router.get("/packs", response=list[PackOut], summary="Support packs with the price you would pay (R2.13)")
+def list_packs(request: HttpRequest) -> list[dict]:
+    actor = _actor(request)
+    return [
+        _pack_body(packs.preview_pack(actor=actor, pack_id=pack.pk))
+        for pack in selectors.packs_visible_to(actor)
+    ]
+
+
+def _pack_body(preview) -> dict:
+    pack = preview.pack
+    return {
+        "id": pack.pk,
+        "code": pack.code,
+        "name": pack.name,
+        "vendor": pack.product.vendor.name,
+        "credits": pack.credits,
+        "currency": preview.total.currency,
+        "net": preview.net.amount,
+        "tax": preview.tax.amount,
+        "total": preview.total.amount,
+    }
+
+
+@router.post(
+    "/packs/{pack_id}/purchases",
+    response={201: PurchaseOut, **WRITE},
+    summary="Buy a pack: invoiced, paid as chosen, credited when paid (R2.13; Idempotency-Key)",
+)
+def buy(request: HttpRequest, pack_id: int, payload: BuyPackIn) -> Status:
+    actor = _actor(request)
+
+    def action() -> tuple[int, dict]:
+        purchase = packs.buy_pack(
+            actor=actor, pack_id=pack_id, pay_with=payload.pay_with, card_token=payload.card_token
+        )
+        purchase.refresh_from_db()
+        return 201, PurchaseOut.from_orm(purchase).dict()
+
+    return idempotent(
+        request, operation=f"support.packs.{pack_id}.buy", payload=payload.dict(), action=action
+    )
+
+
+@router.get(
+    "/purchases", response=list[PurchaseOut], summary="Support packs bought and whether they were credited"
+)
+@paginate(CursorPagination, ordering=("-id",))
+def purchases(request: HttpRequest):
+    return selectors.purchases_visible_to(_actor(request))

@@ -1,0 +1,250 @@
+"""The support desk: tickets paid in credits (R2.10-R2.12, R2.17, R2.18), their conversation and files,
+help that solved a problem before a ticket was opened (R2.11), and support packs bought (R2.13).
+
+Credits never live here: the balance is billing's support-credit ledger account, and a ticket only
+remembers what it was quoted and what was debited for it. Severity, due times and the inbound channel
+are columns already so that priority support (SLA) can build on the same ticket and state machine.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketStatus(models.TextChoices):
+    """R2.10. Pending covers both "waiting for a quote" and "quoted, waiting for the customer"."""
+
+    PENDING = "pending", _("Pending")
+    ASSIGNED = "assigned", _("Assigned")
+    FINISHED = "finished", _("Finished")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    EMAIL = "email", _("E-mail")
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
+    customer = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    vendor = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("vendor"),
+        on_delete=models.PROTECT,
+        related_name="support_tickets",
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "catalog.TicketCategory", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    subscription = models.ForeignKey(
+        "subscriptions.Subscription",
+        verbose_name=_("server or subscription"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.PENDING, db_index=True
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    licensed = models.BooleanField(_("licensed customer when opened"), default=False)
+    quoted_credits = models.PositiveIntegerField(_("quoted credits"), null=True, blank=True)
+    quote_reason = models.CharField(_("reason for a non-standard quote"), max_length=300, blank=True)
+    quoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("quoted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
+    charged_credits = models.PositiveIntegerField(_("credits debited"), default=0)
+    refunded_credits = models.PositiveIntegerField(_("credits given back"), default=0)
+    channel = models.CharField(_("opened through"), max_length=20, choices=Channel.choices, default="portal")
+    # Priority support (SLA) fills these; the support desk itself leaves them empty.
+    severity = models.CharField(_("severity"), max_length=30, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due by"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due by"), null=True, blank=True)
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True, db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    last_public_reply_at = models.DateTimeField(_("last public reply at"), null=True, blank=True)
+    rejection_reason = models.CharField(_("rejection reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "status"]), models.Index(fields=["vendor", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refunded_credits__lte=models.F("charged_credits")), name="ticket_refund_le_charge"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"TCK-{self.pk}"
+
+    @property
+    def is_quoted(self) -> bool:
+        return self.quoted_credits is not None
+
+
+class MessageKind(models.TextChoices):
+    PUBLIC = "public", _("Public reply")
+    INTERNAL = "internal", _("Internal note")
+
+
+class TicketMessage(models.Model):
+    """R2.17: one entry of the conversation; internal notes are never shown to the customer."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_support = models.BooleanField(_("written by support"), default=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices, default=MessageKind.PUBLIC)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("ticket message")
+        verbose_name_plural = _("ticket messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} #{self.pk}"
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    return f"support/{attachment.ticket.customer_id}/{attachment.ticket_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A checked file on a ticket or one of its messages, served only as a download to those who see it."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        TicketMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Deflection(models.Model):
+    """R2.11: a category's help solved the problem, so no ticket was opened."""
+
+    category = models.ForeignKey(
+        "catalog.TicketCategory", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("solved by the help")
+        verbose_name_plural = _("solved by the help")
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.organisation})"
+
+
+class PackPurchaseStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    CREDITED = "credited", _("Credited")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PackPurchase(models.Model):
+    """R2.13: a support pack bought through checkout; its credits arrive once, when the invoice is paid."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="support_pack_purchases",
+    )
+    pack = models.ForeignKey(
+        "catalog.SupportPack", verbose_name=_("pack"), on_delete=models.PROTECT, related_name="+"
+    )
+    credits = models.PositiveIntegerField(_("credits"))
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        verbose_name=_("invoice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    pay_with = models.CharField(_("paid with"), max_length=20)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PackPurchaseStatus.choices,
+        default=PackPurchaseStatus.AWAITING_PAYMENT,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("bought by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("bought at"), auto_now_add=True)
+    credited_at = models.DateTimeField(_("credited at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("support pack purchase")
+        verbose_name_plural = _("support pack purchases")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pack} ({self.organisation})"

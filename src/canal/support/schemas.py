@@ -1,0 +1,240 @@
+"""API schemas of the support desk: strict, bounded input; output with the quote and the balance."""
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, StrictBool
+
+from canal.api.fields import Count, Id, Text
+from canal.billing.selectors import support_credit_balance
+from canal.support import selectors
+from canal.support.tickets import standard_cost
+
+
+def _field(obj: Any, name: str, compute: Callable[[Any], Any]) -> Any:
+    """Resolvers also run when an answer is replayed from a stored body (Idempotency-Key): a dict."""
+    return obj[name] if isinstance(obj, dict) else compute(obj)
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketIn(Strict):
+    category_id: Id = Field(..., description="A ticket category (GET /support/categories).", examples=[3])
+    title: Text(200, min_length=1) = Field(..., examples=["Queues do not shape traffic"])  # type: ignore[valid-type]
+    description: Text(20000, min_length=1) = Field(  # type: ignore[valid-type]
+        ..., examples=["Since Monday the QoS queues ignore the configured limits on server1."]
+    )
+    subscription_id: Id | None = Field(
+        None, description="The server or subscription concerned; required when you have more than one."
+    )
+
+
+class QuoteIn(Strict):
+    credits: Count | None = Field(
+        None, description="Omit for the category's cost for this customer (R2.14).", examples=[25]
+    )
+    reason: Text(300) = Field("", description="Required when the credits differ from the category's cost.")  # type: ignore[valid-type]
+
+
+class AcceptIn(Strict):
+    credits: Count | None = Field(
+        None,
+        description="The quote you accept; refused with 409 if support changed it meanwhile.",
+        examples=[25],
+    )
+
+
+class ReasonIn(Strict):
+    reason: Text(300) = Field("", examples=["We solved it ourselves."])  # type: ignore[valid-type]
+
+
+class AssignIn(Strict):
+    agent_id: Id
+
+
+class ReplyIn(Strict):
+    body: Text(20000, min_length=1) = Field(..., examples=["The log is attached; the queues reset at 02:00."])  # type: ignore[valid-type]
+    internal: StrictBool = Field(False, description="An internal note customers never see (support only).")
+
+
+class BuyPackIn(Strict):
+    pay_with: Literal["wallet", "card", "bank_transfer"] = Field(..., examples=["card"])
+    card_token: Text(100) = Field("", examples=["tok_visa"])  # type: ignore[valid-type]
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    message_id: int | None
+    created_at: datetime
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str = Field(..., description="public or internal (internal notes reach support only).")
+    from_support: bool
+    author: str
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_author(message) -> str:
+        return _field(message, "author", lambda message: str(message.author))
+
+    @staticmethod
+    def resolve_attachments(message) -> list:
+        return _field(message, "attachments", lambda message: list(message.attachments.all()))
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    customer_id: int
+    customer: str
+    vendor_id: int
+    category_id: int
+    category: str
+    subscription_id: int | None
+    title: str
+    description: str
+    requester: str
+    agent_id: int | None
+    agent: str | None
+    licensed: bool
+    standard_credits: int = Field(..., description="The category's cost for this customer (R2.14).")
+    quoted_credits: int | None = Field(None, description="The quote, once support gave one (R2.12).")
+    quote_reason: str
+    charged_credits: int
+    refunded_credits: int
+    balance: int = Field(..., description="The customer's support-credit balance now.")
+    channel: str
+    severity: str
+    created_at: datetime
+    quoted_at: datetime | None
+    accepted_at: datetime | None
+    finished_at: datetime | None
+    closed_at: datetime | None
+    rejection_reason: str
+
+    @staticmethod
+    def resolve_status_label(ticket) -> str:
+        return _field(ticket, "status_label", lambda ticket: str(ticket.get_status_display()))
+
+    @staticmethod
+    def resolve_customer(ticket) -> str:
+        return _field(ticket, "customer", lambda ticket: ticket.customer.name)
+
+    @staticmethod
+    def resolve_category(ticket) -> str:
+        return _field(ticket, "category", lambda ticket: ticket.category.name)
+
+    @staticmethod
+    def resolve_requester(ticket) -> str:
+        return _field(ticket, "requester", lambda ticket: str(ticket.requester))
+
+    @staticmethod
+    def resolve_agent(ticket) -> str | None:
+        return _field(ticket, "agent", lambda ticket: str(ticket.agent) if ticket.agent_id else None)
+
+    @staticmethod
+    def resolve_standard_credits(ticket) -> int:
+        return _field(ticket, "standard_credits", lambda ticket: standard_cost(ticket))
+
+    @staticmethod
+    def resolve_balance(ticket) -> int:
+        return _field(ticket, "balance", lambda ticket: support_credit_balance(ticket.customer))
+
+
+class TicketDetailOut(TicketOut):
+    messages: list[MessageOut] = Field(..., description="The conversation, oldest first (R2.17).")
+    attachments: list[AttachmentOut]
+
+    # Through the selectors: internal notes and their files never reach a customer (R2.17).
+    @staticmethod
+    def resolve_messages(ticket, context) -> list:
+        return _field(ticket, "messages", lambda t: list(selectors.messages_of(context["request"].actor, t)))
+
+    @staticmethod
+    def resolve_attachments(ticket, context) -> list:
+        return _field(
+            ticket, "attachments", lambda t: list(selectors.attachments_of(context["request"].actor, t))
+        )
+
+
+class CountsOut(Schema):
+    all: int
+    pending: int
+    assigned: int
+    finished: int
+    closed: int
+    reopened: int
+    rejected: int
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    vendor: str
+    title: str
+    description: str
+    help: str
+    cost_licensed: int
+    cost_unlicensed: int
+
+    @staticmethod
+    def resolve_vendor(category) -> str:
+        return _field(category, "vendor", lambda category: category.product.vendor.name)
+
+    @staticmethod
+    def resolve_title(category) -> str:
+        return _field(category, "title", lambda category: category.name)
+
+    @staticmethod
+    def resolve_help(category) -> str:
+        return _field(category, "help", lambda category: category.help_text)
+
+
+class DeflectionOut(Schema):
+    id: int
+    category_id: int
+    created_at: datetime
+
+
+class PackOut(Schema):
+    id: int
+    code: str
+    name: str
+    vendor: str
+    credits: int
+    currency: str
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+class PurchaseOut(Schema):
+    id: int
+    pack_id: int
+    credits: int
+    status: str
+    pay_with: str
+    invoice_id: int | None
+    invoice_code: str | None
+    created_at: datetime
+    credited_at: datetime | None
+
+    @staticmethod
+    def resolve_invoice_code(purchase) -> str | None:
+        return _field(
+            purchase, "invoice_code", lambda purchase: purchase.invoice.code if purchase.invoice_id else None
+        )

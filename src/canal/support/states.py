@@ -1,0 +1,38 @@
+"""The ticket's state machine (R2.10, R2.12, R2.18) and the pack purchase's.
+
+pending → assigned     the customer accepts the quote (credits debited)
+pending → rejected     the customer rejects the quote, or support declines to quote
+assigned/reopened → finished   support considers the problem solved
+assigned/reopened → rejected   support refuses the ticket after all: the credits go back
+finished → closed      the customer confirms, or 7 days pass without a reply
+finished/closed → reopened     the customer, within 30 days, at no new cost
+"""
+
+from canal.core.state_machine import machine
+from canal.support.models import PackPurchaseStatus, TicketStatus
+
+T = TicketStatus
+
+TICKET_MACHINE = machine(
+    "ticket",
+    {
+        T.PENDING: {T.ASSIGNED, T.REJECTED},
+        T.ASSIGNED: {T.FINISHED, T.REJECTED},
+        T.REOPENED: {T.FINISHED, T.REJECTED},
+        T.FINISHED: {T.CLOSED, T.REOPENED},
+        T.CLOSED: {T.REOPENED},
+        T.REJECTED: set(),
+    },
+)
+
+# R2.17, R2.18: a rejected or closed ticket takes no more replies.
+OPEN_FOR_REPLIES = frozenset({T.PENDING, T.ASSIGNED, T.REOPENED, T.FINISHED})
+
+PACK_MACHINE = machine(
+    "support_pack_purchase",
+    {
+        PackPurchaseStatus.AWAITING_PAYMENT: {PackPurchaseStatus.CREDITED, PackPurchaseStatus.CANCELLED},
+        PackPurchaseStatus.CREDITED: set(),
+        PackPurchaseStatus.CANCELLED: set(),
+    },
+)
