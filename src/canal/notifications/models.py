@@ -78,7 +78,10 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, db_index=True)
     last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    # A failure code from canal.notifications.outbound, never the receiver's answer (it could leak an
+    # internal service's contents to whoever registered the URL).
+    last_error = models.CharField(_("last error"), max_length=40, blank=True)
+    last_duration_ms = models.PositiveIntegerField(_("last duration (ms)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 

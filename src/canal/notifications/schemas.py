@@ -34,7 +34,11 @@ class DeliveryOut(Schema):
     status: str
     attempts: int
     last_status_code: int | None
-    last_error: str
+    last_error: str = Field(
+        ...,
+        description="Why the last attempt failed: blocked_address, timeout, connection_failed, http_status.",
+    )
+    last_duration_ms: int | None
     next_attempt_at: datetime | None
     created_at: datetime
     delivered_at: datetime | None

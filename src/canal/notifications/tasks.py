@@ -1,6 +1,8 @@
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
+from canal.notifications import delivery
+
 
 @task()
 def deliver_email(*, to: list[str], subject: str, text: str, html: str | None = None) -> None:
@@ -12,13 +14,9 @@ def deliver_email(*, to: list[str], subject: str, text: str, html: str | None = 
 
 @task()
 def deliver_webhook(*, delivery_id: int) -> None:
-    from canal.notifications.services import attempt_delivery
-
-    attempt_delivery(delivery_id=delivery_id)
+    delivery.attempt_delivery(delivery_id=delivery_id)
 
 
 @task()
 def retry_webhooks() -> int:
-    from canal.notifications.services import retry_due_deliveries
-
-    return retry_due_deliveries()
+    return delivery.retry_due_deliveries()
