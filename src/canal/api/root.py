@@ -10,6 +10,8 @@ from canal.api.throttling import AnonymousRateThrottle, TokenRateThrottle
 from canal.billing.api import router as billing_router
 from canal.catalog.api import quotes_router
 from canal.catalog.api import router as catalog_router
+from canal.licensing.api import appliance_router, keys_router
+from canal.licensing.api import router as licensing_router
 from canal.notifications.api import router as notifications_router
 from canal.orders.api import provisioning_router
 from canal.orders.api import router as orders_router
@@ -35,4 +37,7 @@ api.add_router("/", subscriptions_router)
 api.add_router("/billing", billing_router)
 api.add_router("/", orders_router)
 api.add_router("/provisioning-requests", provisioning_router)
+api.add_router("/licensing/appliance", appliance_router)
+api.add_router("/licensing", licensing_router)
+api.add_router("/licensing", keys_router)
 api.add_router("/support", support_router)

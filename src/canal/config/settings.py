@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "canal.billing",
     "canal.orders",
     "canal.support",
+    "canal.licensing",
     "canal.notifications",
     "canal.api",
     "canal.portal",

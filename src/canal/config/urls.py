@@ -16,5 +16,6 @@ urlpatterns = [
     path("orders/", include("canal.orders.urls")),
     path("subscriptions/", include("canal.subscriptions.lifecycle_urls")),
     path("billing/", include("canal.billing.urls")),
+    path("servers/", include("canal.licensing.urls")),
     path("", include("canal.portal.urls")),
 ]

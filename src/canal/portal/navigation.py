@@ -40,6 +40,10 @@ NAVIGATION: list[NavItem] = [
         "subscriptions:licenses",
         frozenset({OrganisationKind.CUSTOMER, OrganisationKind.PARTNER, OrganisationKind.OPERATOR}),
     ),
+    NavItem(_("Servers"), "licensing:list", ALL_KINDS),
+    NavItem(
+        _("Releases"), "licensing:releases", frozenset({OrganisationKind.VENDOR, OrganisationKind.OPERATOR})
+    ),
     NavItem(
         _("Invoices"),
         "billing:invoices",

@@ -1,0 +1,59 @@
+"""Servers as interfaces show them: one dict for the API and the portal, so both say the same."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from canal.licensing import codes, licenses
+from canal.licensing.models import Server, ServerStatus
+from canal.subscriptions.models import Subscription
+
+
+def server_row(subscription: Subscription) -> dict[str, Any]:
+    server: Server | None = getattr(subscription, "server", None)
+    return {
+        "id": subscription.pk,
+        "name": subscription.name or f"#{subscription.pk}",
+        "customer_id": subscription.customer_id,
+        "customer": subscription.customer.name,
+        "product": subscription.product.code,
+        "plan": subscription.plan.code if subscription.plan else "",
+        "plan_name": subscription.plan.name if subscription.plan else "",
+        "subscription_status": subscription.status,
+        "status": server.status if server else ServerStatus.AWAITING_ACTIVATION,
+        "status_label": (server.get_status_display() if server else ServerStatus.AWAITING_ACTIVATION.label),
+        "clients": subscription.quantity,
+        "modules": licenses.licensed_modules(subscription),
+        "updatable_until": licenses.updatable_until(subscription),
+        "license_code": codes.masked(server.license_code) if server else "",
+        "changes_used": server.change_count if server else 0,
+        "changes_allowed": server.change_limit if server else 0,
+        "changes_left": server.changes_left if server else 0,
+        "uptime_seconds": server.uptime_seconds if server else None,
+        "uptime": uptime_label(server.uptime_seconds if server else None),
+        "clients_in_use": server.clients_in_use if server else None,
+        "version": server.version if server else "",
+        "last_heartbeat_at": server.last_heartbeat_at if server else None,
+        "over_licensed": bool(server and server.over_licensed_since),
+        "possible_fault": bool(server and server.possible_fault_since),
+        "has_key": bool(server and server.activation_keys.filter(revoked_at__isnull=True).exists()),
+        "bound": bool(server and server.hardware_digest),
+    }
+
+
+def release_row(release: Any) -> dict[str, Any]:
+    return {
+        "id": release.pk,
+        "product": release.product.code,
+        "version": release.version,
+        "published_on": release.published_on,
+        "notes": release.notes,
+    }
+
+
+def uptime_label(seconds: int | None) -> str:
+    """R2.3: the last reported uptime, as days and hours."""
+    if seconds is None:
+        return "—"
+    days, rest = divmod(seconds, 86400)
+    return _("%(days)s d %(hours)s h") % {"days": days, "hours": rest // 3600}

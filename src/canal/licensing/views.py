@@ -1,0 +1,160 @@
+"""Portal pages of license servers: the list (R2.3), a server with its hardware history and use chart,
+its activation key, the counter reset for support staff (R2.4), and the vendor's releases."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canal.accounts.models import OrganisationKind
+from canal.core.errors import CanalError
+from canal.licensing import forms, selectors, services
+from canal.licensing.models import ServerStatus
+from canal.licensing.presenters import server_row
+from canal.portal.actor import portal_actor
+from canal.subscriptions import charts
+
+STAFF_KINDS = (OrganisationKind.VENDOR, OrganisationKind.OPERATOR)
+ORDERING_KINDS = (OrganisationKind.CUSTOMER, OrganisationKind.PARTNER)
+
+
+@login_required
+def server_list(request: HttpRequest) -> HttpResponse:
+    actor = portal_actor(request)
+    filters = forms.server_filters(request.GET)
+    page = Paginator(selectors.filtered_servers(actor, filters), 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": [server_row(subscription) for subscription in page],
+        "filters": filters,
+        "statuses": ServerStatus.choices,
+        "staff": actor.kind in STAFF_KINDS,
+        "may_order": actor.kind in ORDERING_KINDS,
+    }
+    return render(request, "licensing/list.html", context)
+
+
+@login_required
+def server_detail(request: HttpRequest, server_id: int) -> HttpResponse:
+    actor = portal_actor(request)
+    subscription = selectors.server_license_for(actor, server_id)
+    beats = list(
+        selectors.heartbeats_of(actor, server_id).filter(at__gte=timezone.now() - timezone.timedelta(days=30))
+    )
+    chart = charts.line_chart(
+        [
+            charts.Series(_("Clients in use"), tuple((beat.at, beat.clients_in_use) for beat in beats)),
+            charts.Series(
+                _("Licensed clients"), tuple((beat.at, subscription.quantity) for beat in beats[:1])
+            ),
+        ],
+        now=timezone.now(),
+    )
+    uptime = charts.line_chart(
+        [charts.Series(_("Uptime (hours)"), tuple((beat.at, beat.uptime_seconds // 3600) for beat in beats))],
+        height=120,
+        now=timezone.now(),
+    )
+    context = {
+        "subscription": subscription,
+        "server": server_row(subscription),
+        "history": selectors.hardware_history_of(actor, server_id)[:50],
+        "chart": chart,
+        "uptime": uptime,
+        "staff": actor.kind in STAFF_KINDS,
+        "may_order": actor.kind in ORDERING_KINDS,
+        "renewable": bool(subscription.plan and subscription.plan.renewable),
+    }
+    return render(request, "licensing/detail.html", context)
+
+
+@login_required
+@require_POST
+def make_key(request: HttpRequest, server_id: int) -> HttpResponse:
+    actor = portal_actor(request)
+    try:
+        key, plaintext = services.issue_activation_key(actor=actor, server_id=server_id)
+    except CanalError as error:
+        messages.error(request, str(error.message))
+        return redirect("licensing:detail", server_id)
+    subscription = selectors.server_license_for(actor, server_id)
+    context = {"subscription": subscription, "key": plaintext, "prefix": key.prefix}
+    response = render(request, "licensing/key.html", context)
+    response["Cache-Control"] = "no-store"  # the key is shown once and must not stay in a cache
+    return response
+
+
+@login_required
+@require_POST
+def revoke_key(request: HttpRequest, server_id: int) -> HttpResponse:
+    try:
+        services.revoke_activation_keys(actor=portal_actor(request), server_id=server_id)
+    except CanalError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The activation key was revoked: the appliance can no longer use it."))
+    return redirect("licensing:detail", server_id)
+
+
+@login_required
+def reset_counter(request: HttpRequest, server_id: int) -> HttpResponse:
+    actor = portal_actor(request)
+    subscription = selectors.server_license_for(actor, server_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.reset_hardware_counter(
+                actor=actor, server_id=server_id, reason=request.POST.get("reason", "")
+            )
+        except CanalError as refused:
+            error = refused
+        else:
+            messages.success(request, _("The hardware-code counter was reset and the customer told."))
+            return redirect("licensing:detail", server_id)
+    context = {
+        "subscription": subscription,
+        "server": server_row(subscription),
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+    }
+    return render(request, "licensing/reset.html", context, status=422 if error else 200)
+
+
+@login_required
+def releases(request: HttpRequest) -> HttpResponse:
+    actor = portal_actor(request)
+    error = None
+    if request.method == "POST":
+        try:
+            published_on = forms.published_on(request.POST.get("published_on"))
+            if published_on is None:
+                raise CanalError(_("Choose the publication date."), field="published_on")
+            services.publish_release(
+                actor=actor,
+                product_code=request.POST.get("product", ""),
+                version=request.POST.get("version", ""),
+                published_on=published_on,
+                notes=request.POST.get("notes", "")[:4000],
+            )
+        except CanalError as refused:
+            error = refused
+        else:
+            messages.success(request, _("The release was published."))
+            return redirect("licensing:releases")
+    products = list(selectors.appliance_products_of(actor)) if actor.kind in STAFF_KINDS else []
+    key = selectors.published_keys().filter(vendor=actor.organisation).first()
+    context = {
+        "releases": selectors.releases_visible_to(actor)[:200],
+        "products": products,
+        "error": error,
+        "form": request.POST,
+        "key": key,
+        "today": timezone.localdate(),
+    }
+    return render(request, "licensing/releases.html", context, status=422 if error else 200)
