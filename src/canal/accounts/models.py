@@ -221,3 +221,24 @@ class ProductGrant(models.Model):
 
     def __str__(self) -> str:
         return self.product_code
+
+
+class ClientManager(models.Model):
+    """R4.12: one of the partner's users the partner's legal representative chose to manage one client.
+
+    The partner's legal representatives and administrators manage every client; any other partner user
+    sees only the clients it is assigned to, and nothing of the others (404 everywhere)."""
+
+    relationship = models.ForeignKey(
+        ClientRelationship, verbose_name=_("relationship"), on_delete=models.CASCADE, related_name="managers"
+    )
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client manager")
+        verbose_name_plural = _("client managers")
+        constraints = [models.UniqueConstraint(fields=["relationship", "user"], name="client_manager_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.relationship}"

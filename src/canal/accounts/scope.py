@@ -2,7 +2,8 @@
 
 - Operator staff see everything.
 - Everyone sees its own organisation's rows.
-- A partner sees its clients' rows while the relationship is active: all of them under full access;
+- A partner sees its clients' rows while the relationship is active (R4.12: a partner user who is not a
+  legal representative or administrator only for the clients assigned to it): all of them under full access;
   under limited access only the rows of the products the client granted (R4.5), so selectors of
   product-bound rows pass `product_field`.
 - A vendor sees rows about its own products when the selector passes `vendor_field`.
@@ -18,17 +19,30 @@ from django.db.models import Model, Q, QuerySet
 from canal.accounts.actor import Actor
 from canal.accounts.models import (
     AccessLevel,
+    ClientManager,
     ClientRelationship,
     Organisation,
     ProductGrant,
     RelationshipStatus,
+    Role,
 )
+
+# R4.12: these partner roles manage every client; other partner users only the clients assigned to them.
+ALL_CLIENTS_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN)
 
 M = TypeVar("M", bound=Model)
 
 
 def active_relationships(actor: Actor) -> QuerySet[ClientRelationship]:
-    return ClientRelationship.objects.filter(partner=actor.organisation, status=RelationshipStatus.ACTIVE)
+    """The active relationships through which the actor sees clients (R4.12: only assigned ones unless
+    the actor is one of the partner's legal representatives or administrators)."""
+    relationships = ClientRelationship.objects.filter(
+        partner=actor.organisation, status=RelationshipStatus.ACTIVE
+    )
+    if actor.has_role(*ALL_CLIENTS_ROLES):
+        return relationships
+    assigned = ClientManager.objects.filter(user=actor.user).values("relationship_id")
+    return relationships.filter(pk__in=assigned)
 
 
 def visible_organisations(actor: Actor) -> QuerySet[Organisation]:

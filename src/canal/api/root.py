@@ -15,6 +15,8 @@ from canal.licensing.api import router as licensing_router
 from canal.notifications.api import router as notifications_router
 from canal.orders.api import provisioning_router
 from canal.orders.api import router as orders_router
+from canal.partners.api import directory_router, tenders_router
+from canal.partners.api import router as partners_router
 from canal.subscriptions.api import router as subscriptions_router
 from canal.support.api import router as support_router
 
@@ -37,6 +39,9 @@ api.add_router("/", subscriptions_router)
 api.add_router("/billing", billing_router)
 api.add_router("/", orders_router)
 api.add_router("/provisioning-requests", provisioning_router)
+api.add_router("/partners", partners_router)
+api.add_router("/tenders", tenders_router)
+api.add_router("/directory", directory_router)
 api.add_router("/licensing/appliance", appliance_router)
 api.add_router("/licensing", licensing_router)
 api.add_router("/licensing", keys_router)

@@ -125,11 +125,13 @@ def update_recurring_charge(
     steps: tuple[dict[str, str], ...] | list[dict[str, str]] | None = None,
     cashback_amount: Money | None = None,
     description: str | None = None,
+    payer: Organisation | None = None,
     reason: str = "",
 ) -> RecurringCharge:
-    """Changes what the next renewals bill (a new quantity and its price). Nothing billed is touched."""
+    """Changes what the next renewals bill (a new quantity and its price, or a new payer when a client
+    switches who pays, R4.6, R4.13). Nothing billed is touched."""
     before = _snapshot(charge)
-    for name, value in (("quantity", quantity), ("description", description)):
+    for name, value in (("quantity", quantity), ("description", description), ("payer", payer)):
         if value is not None:
             setattr(charge, name, value)
     for name, money in (("unit_price", unit_price), ("amount", amount), ("cashback_amount", cashback_amount)):
@@ -171,6 +173,7 @@ def end_recurring_charge(
 
 def _snapshot(charge: RecurringCharge) -> dict[str, Any]:
     return {
+        "payer": charge.payer_id,
         "quantity": charge.quantity,
         "unit_price": str(charge.unit_price),
         "amount": str(charge.amount),

@@ -178,3 +178,9 @@ def journal_visible_to(actor: Actor) -> QuerySet[JournalEntry]:
 def active_recurring_charge(*, source_app: str, source_id: str) -> RecurringCharge | None:
     """The active recurring charge another app registered for one of its objects (a seat pool, ...)."""
     return RecurringCharge.objects.filter(source_app=source_app, source_id=source_id, active=True).first()
+
+
+def active_recurring_charges(*, beneficiary: Organisation, payer: Organisation) -> QuerySet[RecurringCharge]:
+    """The active recurring charges `payer` pays for `beneficiary` (the partner programme moves them to
+    the new payer when a client switches who pays or a partnership ends, R4.6, R4.13)."""
+    return RecurringCharge.objects.filter(beneficiary=beneficiary, payer=payer, active=True).order_by("id")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("orders/", include("canal.orders.urls")),
     path("subscriptions/", include("canal.subscriptions.lifecycle_urls")),
     path("billing/", include("canal.billing.urls")),
+    path("partners/", include("canal.partners.urls")),
     path("servers/", include("canal.licensing.urls")),
     path("", include("canal.portal.urls")),
 ]

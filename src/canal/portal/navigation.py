@@ -20,8 +20,19 @@ ALL_KINDS = frozenset(OrganisationKind.values)
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Dashboard"), "portal:dashboard", ALL_KINDS),
-    NavItem(_("Clients"), "portal:clients", frozenset({OrganisationKind.PARTNER, OrganisationKind.OPERATOR})),
-    NavItem(_("Partners"), "portal:partners", frozenset({OrganisationKind.CUSTOMER})),
+    NavItem(_("Clients"), "partners:clients", frozenset({OrganisationKind.PARTNER})),
+    NavItem(_("Clients"), "portal:clients", frozenset({OrganisationKind.OPERATOR})),
+    NavItem(_("Partners"), "partners:partners", frozenset({OrganisationKind.CUSTOMER})),
+    NavItem(
+        _("Tenders"), "partners:tenders", frozenset({OrganisationKind.PARTNER, OrganisationKind.OPERATOR})
+    ),
+    NavItem(_("Partner applications"), "partners:applications", frozenset({OrganisationKind.OPERATOR})),
+    NavItem(
+        _("Partner programme"),
+        "partners:programme",
+        frozenset({OrganisationKind.VENDOR, OrganisationKind.OPERATOR}),
+    ),
+    NavItem(_("Become a partner"), "partners:apply", frozenset({OrganisationKind.CUSTOMER})),
     NavItem(_("Catalog"), "catalog:products", ALL_KINDS),
     NavItem(_("Orders"), "orders:list", ALL_KINDS),
     NavItem(_("Subscriptions"), "lifecycle:list", ALL_KINDS),
