@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("canal.notifications.urls")),
     path("licenses/", include("canal.subscriptions.urls")),
     path("orders/", include("canal.orders.urls")),
+    path("support/", include("canal.support.urls")),
     path("subscriptions/", include("canal.subscriptions.lifecycle_urls")),
     path("billing/", include("canal.billing.urls")),
     path("partners/", include("canal.partners.urls")),

@@ -42,6 +42,11 @@ NAVIGATION: list[NavItem] = [
         frozenset({OrganisationKind.VENDOR, OrganisationKind.OPERATOR}),
     ),
     NavItem(
+        _("Support"),
+        "support:tickets",
+        frozenset({OrganisationKind.CUSTOMER, OrganisationKind.VENDOR, OrganisationKind.OPERATOR}),
+    ),
+    NavItem(
         _("Support prices"),
         "catalog:support",
         frozenset({OrganisationKind.CUSTOMER, OrganisationKind.PARTNER, OrganisationKind.OPERATOR}),

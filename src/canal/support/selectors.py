@@ -5,13 +5,16 @@ tickets are absent (404). Internal notes reach only support (R2.17)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
-from canal.accounts.models import Membership, OrganisationKind, Role, User
+from canal.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from canal.accounts.scope import scoped
+from canal.billing.models import CREDITS, Account, AccountKind
 from canal.catalog.models import ProductKind, SupportPack, TicketCategory
 from canal.catalog.selectors import support_products_visible_to
 from canal.core.errors import NotFound
@@ -82,7 +85,15 @@ def filtered_tickets(actor: Actor, filters: TicketFilters) -> QuerySet[Ticket]:
     words = filters.query.strip()
     if words:
         rows = rows.filter(Q(number__icontains=words) | Q(title__icontains=words))
-    return rows.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+    return rows.annotate(credit_balance=_credit_balance()).order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+
+
+def _credit_balance() -> Coalesce:
+    """Each row shows its customer's support-credit balance (R2.12), read in the same query."""
+    account = Account.objects.filter(
+        organisation_id=OuterRef("customer_id"), kind=AccountKind.SUPPORT_CREDITS, currency=CREDITS
+    )
+    return Coalesce(Subquery(account.values("balance")[:1]), Value(Decimal(0)))
 
 
 def counts_by_status(actor: Actor) -> dict[str, int]:
@@ -91,6 +102,19 @@ def counts_by_status(actor: Actor) -> dict[str, int]:
     counts = {status: found.get(status, 0) for status in TicketStatus.values}
     counts["all"] = sum(counts.values())
     return counts
+
+
+def queue_customers(actor: Actor) -> QuerySet[Organisation]:
+    """The customers with tickets in the actor's queue (for its filter)."""
+    return Organisation.objects.filter(pk__in=tickets_visible_to(actor).values("customer_id")).order_by(
+        "name"
+    )
+
+
+def queue_agents(actor: Actor) -> QuerySet[User]:
+    return User.objects.filter(pk__in=tickets_visible_to(actor).values("agent_id")).order_by(
+        "full_name", "email"
+    )
 
 
 def messages_of(actor: Actor, ticket: Ticket) -> QuerySet[TicketMessage]:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from canal.accounts.actor import Actor, actor_for
@@ -99,3 +100,15 @@ def desk(load_catalog) -> Desk:  # noqa: F811
         agent=agent,
         vendor_agent=actor_for(vendor_agent_user, vendor.pk),
     )
+
+
+@pytest.fixture
+def portal_login(client: Client) -> Any:
+    """Logs the user in to the portal, which then answers in English (the browser's language)."""
+
+    def login(user: Any) -> Client:
+        client.force_login(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return login

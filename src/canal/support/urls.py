@@ -1,0 +1,26 @@
+from django.urls import path
+
+from canal.support import views
+
+app_name = "support"
+
+urlpatterns = [
+    path("", views.ticket_list, name="tickets"),
+    path("new/", views.new_ticket, name="new"),
+    path("help/", views.category_help, name="category_help"),
+    path("help/solved/", views.deflect, name="deflect"),
+    path("costs/", views.cost_table, name="costs"),
+    path("packs/", views.pack_list, name="packs"),
+    path("packs/<int:pack_id>/", views.buy_pack, name="buy_pack"),
+    path("tickets/<int:ticket_id>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:ticket_id>/quote/", views.quote, name="quote"),
+    path("tickets/<int:ticket_id>/accept/", views.accept, name="accept"),
+    path("tickets/<int:ticket_id>/reject/", views.reject, name="reject"),
+    path("tickets/<int:ticket_id>/refuse/", views.refuse, name="refuse"),
+    path("tickets/<int:ticket_id>/assign/", views.assign, name="assign"),
+    path("tickets/<int:ticket_id>/finish/", views.finish, name="finish"),
+    path("tickets/<int:ticket_id>/close/", views.close, name="close"),
+    path("tickets/<int:ticket_id>/reopen/", views.reopen, name="reopen"),
+    path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
+    path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+]
