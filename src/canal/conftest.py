@@ -24,7 +24,17 @@ def _isolated_settings(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> None:
+def _clear_cache(request: pytest.FixtureRequest) -> None:
+    """Rate-limit counters start at zero. The shared cache is a database table, so only tests that use
+    the database can (and need to) clear it; transactional tests run on a flushed database anyway."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = names & {"transactional_db", "live_server"} or (
+        marker and marker.kwargs.get("transaction")
+    )
+    if transactional or not ("db" in names or marker):
+        return
+    request.getfixturevalue("db")
     from django.core.cache import cache
 
     cache.clear()

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
@@ -25,6 +26,7 @@ from canal.accounts.models import (
 from canal.accounts.selectors import api_tokens_visible_to
 from canal.core import audit
 from canal.core.errors import CanalError, NotFound, RuleViolation
+from canal.notifications.email import send_email
 
 ADMIN_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN)
 
@@ -102,6 +104,19 @@ def issue_token_for_credentials(
         raise AuthenticationFailed(_("E-mail or password is wrong."), field="password")
     actor = actor_for(user, organisation_id)
     return create_api_token(actor=actor, name=name, for_self=True)
+
+
+def warn_of_failed_logins(*, email: str, failures: int) -> None:
+    """Tells the account's user, in its language, that someone keeps failing to log in as it."""
+    user = User.objects.filter(email=email, is_active=True).first()
+    if user is None:
+        return
+    send_email(
+        to=[user.email],
+        template="accounts/email/failed_logins",
+        context={"user": user, "failures": failures},
+        language=user.language or settings.LANGUAGE_CODE,
+    )
 
 
 def create_api_token(*, actor: Actor, name: str, for_self: bool = False) -> tuple[ApiToken, str]:

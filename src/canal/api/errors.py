@@ -1,5 +1,7 @@
 """One error body for every failure: {"code", "message", "field"} (and "suggestion" when a rule gives one)."""
 
+import math
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -18,7 +20,10 @@ def _field_of(error: dict) -> str | None:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(CanalError)
     def canal_error(request: HttpRequest, exc: CanalError) -> HttpResponse:
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        if retry_after := getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -53,8 +58,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response = api.create_response(
             request, {"code": "throttled", "message": message, "field": None}, status=429
         )
-        if exc.wait:
-            response["Retry-After"] = str(int(exc.wait) + 1)
+        # Every 429 says when to come back, so well-behaved clients need not guess.
+        response["Retry-After"] = str(max(1, math.ceil(exc.wait or 1)))
         return response
 
     @api.exception_handler(HttpError)

@@ -1,27 +1,63 @@
-"""Rate limits read from settings at request time, so operators can tune them without code."""
+"""API rate limits counted in the shared cache, so the configured figure holds across every process.
+
+Rates come from settings at request time (operators tune them without code); a refused request gets
+429 with `Retry-After` (see `canal.api.errors`).
+"""
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+from ninja.throttling import BaseThrottle
+
+from canal.core import ratelimit
+from canal.core.client import client_address
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class _SettingsRate:
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'1200/m' → (1200, 60)."""
+    count, period = rate.split("/")
+    return int(count), PERIODS[period[0]]
+
+
+class WindowThrottle(BaseThrottle):
+    """Counts a request under `key()`, within the rate the setting `setting_name` holds."""
+
+    scope = ""
     setting_name = ""
+    default_rate = ""
+
+    def key(self, request: HttpRequest) -> str | None:
+        raise NotImplementedError
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = getattr(settings, self.setting_name)
-        self.num_requests, self.duration = self.parse_rate(self.rate)  # type: ignore[attr-defined]
-        return super().allow_request(request)  # type: ignore[misc]
+        key = self.key(request)
+        if key is None:
+            return True
+        limit, seconds = parse_rate(getattr(settings, self.setting_name, self.default_rate))
+        self.verdict = ratelimit.hit(f"{self.scope}:{key}", limit=limit, seconds=seconds)
+        return self.verdict.allowed
+
+    def wait(self) -> float | None:
+        return self.verdict.retry_after
 
 
-class TokenRateThrottle(_SettingsRate, AuthRateThrottle):
+class TokenRateThrottle(WindowThrottle):
+    scope = "api-actor"
     setting_name = "API_RATE_AUTHENTICATED"
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        if getattr(request, "auth", None) is None:
+    def key(self, request: HttpRequest) -> str | None:
+        actor = getattr(request, "auth", None)
+        if actor is None:
             return None
-        return super().get_cache_key(request)
+        return f"{actor.user.pk}:{actor.organisation.pk}"
 
 
-class AnonymousRateThrottle(_SettingsRate, AnonRateThrottle):
+class AnonymousRateThrottle(WindowThrottle):
+    scope = "api-address"
     setting_name = "API_RATE_ANONYMOUS"
+
+    def key(self, request: HttpRequest) -> str | None:
+        if getattr(request, "auth", None) is not None:
+            return None
+        return client_address(request)

@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
-    "axes",
     "django_tasks",
     "django_tasks_db",
     "canal.core",
@@ -58,7 +57,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "canal.config.urls"
@@ -99,8 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "canal.accounts.backends.ThrottledEmailBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -115,14 +112,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): lock an e-mail + address pair after repeated failures.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "canal.accounts.lockout.lockout_response"
-AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
+# Login throttling (canal.accounts.login_throttle, docs/api.md "Login throttling"), per 15 minutes:
+# failures of one e-mail from one address before each further try waits longer (1 s, 2 s, 4 s, ...);
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# failures from one address, on any e-mails, before it waits for the window to end;
+LOGIN_ADDRESS_LIMIT = env_int("LOGIN_ADDRESS_LIMIT", 50)
+# failures of one e-mail from anywhere before its user is told by e-mail and unfamiliar addresses wait.
+LOGIN_ACCOUNT_NOTICE_AT = env_int("LOGIN_ACCOUNT_NOTICE_AT", 10)
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
@@ -149,13 +145,17 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Canal <no-reply@canal.test>")
 
+# Shared by every process (rate limits and login throttles count here): Redis when REDIS_URL is set,
+# else a table in the database. Never a per-process memory cache, or two workers would double a limit.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
         if env_str("REDIS_URL", "")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "canal.core.cache.DatabaseCache", "LOCATION": "canal_cache"}
     )
 }
+# Proxies (addresses or networks) whose X-Forwarded-For names the client; nobody else's is believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 TASKS = {
     "default": {
@@ -163,6 +163,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Outgoing webhooks go to public https addresses only; these hosts or networks (e.g. 127.0.0.1) may be
+# private anyway, for a receiver in development or tests. See docs/api.md, "Webhooks".
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", [])
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
 
 # REST API rate limits per token (or per address when anonymous); see docs/api.md.
 API_RATE_AUTHENTICATED = env_str("API_RATE_AUTHENTICATED", "1200/m")
@@ -180,7 +185,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # `canal demo` calls these in order; each app that has demo data adds its loader.

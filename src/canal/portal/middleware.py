@@ -3,6 +3,8 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from canal.accounts.lockout import paused_response
+from canal.accounts.login_throttle import LoginPaused
 from canal.core.errors import NotFound, PermissionDenied
 
 
@@ -16,6 +18,8 @@ class CanalErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, LoginPaused):
+            return paused_response(request, exception)
         if isinstance(exception, NotFound):
             raise Http404(str(exception.message)) from exception
         if isinstance(exception, PermissionDenied):
