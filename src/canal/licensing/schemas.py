@@ -2,7 +2,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, Strict
+from pydantic import ConfigDict, Strict, model_validator
 
 from canal.api.fields import Code, Count, Text
 
@@ -89,6 +89,16 @@ class ServerOut(Schema):
     over_licensed: bool
     possible_fault: bool
     has_key: bool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_license(cls, data: Any) -> Any:
+        # Paginated lists hand over subscriptions; every interface shows them through one presenter.
+        from canal.licensing.presenters import server_row
+        from canal.subscriptions.models import Subscription
+
+        obj = getattr(data, "_obj", data)
+        return server_row(obj) if isinstance(obj, Subscription) else data
 
 
 class HardwareChangeOut(Schema):

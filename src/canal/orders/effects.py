@@ -6,12 +6,13 @@ the vendor does not provision), or at once when there is nothing to pay or provi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from canal.catalog.models import ProductKind
 from canal.core.audit import AuditActor
 from canal.notifications.services import emit_event
 from canal.orders import notices, windows
@@ -23,6 +24,15 @@ from canal.subscriptions.states import SUBSCRIPTION_MACHINE
 
 def term_months(subscription: Subscription) -> int:
     return windows.months_of(subscription.plan.term if subscription.plan else "")
+
+
+def renewal_start(subscription: Subscription, today: date) -> date:
+    """Where a renewal's new term starts: where the old one ends, except that an on-premise license
+    renewed after its updates lapsed gets a whole year from today (R2.8: one year after the later of
+    today and the old updatable-until)."""
+    if subscription.product.kind == ProductKind.ON_PREMISE_LICENSE:
+        return max(subscription.term_end, today)
+    return subscription.term_end
 
 
 def order_event(order: Order) -> dict[str, object]:
@@ -140,7 +150,7 @@ def _apply(
                 modules=configuration.get("modules", []),
             )
         case OrderKind.RENEWAL:
-            start = subscription.term_end
+            start = renewal_start(subscription, today)
             _update(
                 actor,
                 subscription,

@@ -33,7 +33,7 @@ from canal.core import audit
 from canal.core.errors import Conflict, NotFound, RuleViolation
 from canal.core.models import AuditEntry
 from canal.orders import invoicing, notices
-from canal.orders.effects import term_months
+from canal.orders.effects import renewal_start, term_months
 from canal.orders.models import Order, OrderKind, OrderStatus
 from canal.orders.placement import Draft, OrderDetails, check_may_order, check_terms, record_order, summary_of
 from canal.orders.services import Priced, price_order
@@ -457,7 +457,7 @@ def _renewal_draft(subscription: Subscription, priced_terms: invoicing.PartnerTe
     charges = invoicing.charges_for(
         terms=priced_terms, offer=offer, configuration=configuration, currency=subscription.currency
     )
-    start = subscription.term_end
+    start = renewal_start(subscription, timezone.localdate(now))
     end = _add_term(subscription, start)
     charges = [
         _with_period(charge, start, end) if charge.code != configuration.package else charge
