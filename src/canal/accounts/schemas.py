@@ -2,12 +2,16 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from canal.api.fields import Email, Id, Text
+
+TokenName = Text(100, min_length=1)
+
 
 class TokenRequest(Schema):
-    email: str = Field(..., examples=["partner@demo.canal.test"])
-    password: str
-    organisation_id: int | None = Field(None, description="Needed only when the user belongs to several.")
-    name: str = Field("API", description="A label to recognise the token later.")
+    email: Email = Field(..., examples=["partner@demo.canal.test"])
+    password: Text(1024)
+    organisation_id: Id | None = Field(None, description="Needed only when the user belongs to several.")
+    name: TokenName = Field("API", description="A label to recognise the token later.")
 
 
 class TokenCreated(Schema):
@@ -18,7 +22,7 @@ class TokenCreated(Schema):
 
 
 class NewToken(Schema):
-    name: str
+    name: TokenName
 
 
 class TokenOut(Schema):

@@ -1,11 +1,10 @@
 """The REST API root at /api/v1/: each domain app adds its own router here."""
 
-from ninja import NinjaAPI
-
 from canal.accounts.api import auth_router
 from canal.accounts.api import router as accounts_router
 from canal.api.auth import token_or_session
 from canal.api.errors import install_error_handlers
+from canal.api.openapi import CanalAPI
 from canal.api.throttling import AnonymousRateThrottle, TokenRateThrottle
 from canal.billing.api import router as billing_router
 from canal.catalog.api import quotes_router
@@ -20,7 +19,7 @@ from canal.partners.api import router as partners_router
 from canal.subscriptions.api import router as subscriptions_router
 from canal.support.api import router as support_router
 
-api = NinjaAPI(
+api = CanalAPI(
     title="Canal API",
     version="1",
     description="Channel commerce for software sold through partners. Authenticate with a bearer token.",

@@ -2,13 +2,13 @@
 
 import hashlib
 from collections.abc import Iterator
-from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import CursorPagination, paginate
 
+from canal.api.fields import Text
 from canal.api.idempotency import idempotent
 from canal.billing import exports, selectors, services
 from canal.billing.payments import receipt_content_type
@@ -24,6 +24,8 @@ from canal.billing.schemas import (
     PaymentOut,
     RejectIn,
     TopUpIn,
+    TransferIn,
+    WalletTransferIn,
 )
 
 router = Router(tags=["billing"])
@@ -39,7 +41,7 @@ def _invoice_body(invoice) -> dict:
 
 @router.get("/invoices", response=list[InvoiceOut], summary="Invoices and credit notes you may see")
 @paginate(CursorPagination, ordering=("-id",))
-def list_invoices(request: HttpRequest, kind: str | None = None, status: str | None = None):
+def list_invoices(request: HttpRequest, kind: Text(32) | None = None, status: Text(32) | None = None):
     invoices = selectors.invoices_visible_to(request.actor)  # type: ignore[attr-defined]
     if kind:
         invoices = invoices.filter(kind=kind)
@@ -107,19 +109,18 @@ def _file_fingerprint(receipt: UploadedFile | None) -> str:
 def notify_invoice_transfer(
     request: HttpRequest,
     invoice_id: int,
-    amount: Form[Decimal | None] = None,
-    reference: Form[str] = "",
+    form: Form[TransferIn],
     receipt: File[UploadedFile] = None,  # type: ignore[assignment] - optional: the service says it is needed
 ) -> Status:
     actor = request.actor  # type: ignore[attr-defined]
 
     def action() -> tuple[int, dict]:
         payment = services.notify_bank_transfer(
-            actor=actor, invoice_id=invoice_id, amount=amount, receipt=receipt, reference=reference
+            actor=actor, invoice_id=invoice_id, amount=form.amount, receipt=receipt, reference=form.reference
         )
         return 201, _payment_body(payment)
 
-    payload = {"amount": amount, "reference": reference, "receipt": _file_fingerprint(receipt)}
+    payload = {"amount": form.amount, "reference": form.reference, "receipt": _file_fingerprint(receipt)}
     return idempotent(request, operation=f"invoices.{invoice_id}.transfer", payload=payload, action=action)
 
 
@@ -144,7 +145,7 @@ def credit_invoice(request: HttpRequest, invoice_id: int, payload: CreditNoteIn)
 
 @router.get("/payments", response=list[PaymentOut], summary="Payments you may see")
 @paginate(CursorPagination, ordering=("-id",))
-def list_payments(request: HttpRequest, status: str | None = None):
+def list_payments(request: HttpRequest, status: Text(32) | None = None):
     payments = selectors.payments_visible_to(request.actor)  # type: ignore[attr-defined]
     return payments.filter(status=status) if status else payments
 
@@ -249,19 +250,18 @@ def top_up(request: HttpRequest, payload: TopUpIn) -> Status:
 )
 def notify_top_up_transfer(
     request: HttpRequest,
-    amount: Form[Decimal],
-    reference: Form[str] = "",
+    form: Form[WalletTransferIn],
     receipt: File[UploadedFile] = None,  # type: ignore[assignment] - optional: the service says it is needed
 ) -> Status:
     actor = request.actor  # type: ignore[attr-defined]
 
     def action() -> tuple[int, dict]:
         payment = services.notify_bank_transfer(
-            actor=actor, invoice_id=None, amount=amount, receipt=receipt, reference=reference
+            actor=actor, invoice_id=None, amount=form.amount, receipt=receipt, reference=form.reference
         )
         return 201, _payment_body(payment)
 
-    payload = {"amount": amount, "reference": reference, "receipt": _file_fingerprint(receipt)}
+    payload = {"amount": form.amount, "reference": form.reference, "receipt": _file_fingerprint(receipt)}
     return idempotent(request, operation="wallet.transfer", payload=payload, action=action)
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from canal.api.fields import Code, PositiveAmount, PositiveCount, Text
 from canal.billing import selectors
 
 
@@ -82,8 +83,8 @@ class InvoiceDetailOut(InvoiceOut):
 
 
 class CreditNoteIn(Schema):
-    reason: str
-    line_positions: list[int] | None = None
+    reason: Text(300)
+    line_positions: list[PositiveCount] | None = Field(None, max_length=1000)
 
 
 class PaymentOut(Schema):
@@ -111,23 +112,34 @@ class PaymentOut(Schema):
 
 
 class PayIn(Schema):
-    method: str = Field(..., description="wallet, cashback or card")
-    amount: Decimal | None = Field(None, description="Defaults to everything due.")
-    card_token: str = ""
+    method: Code = Field(..., description="wallet, cashback or card")
+    amount: PositiveAmount | None = Field(None, description="Defaults to everything due.")
+    card_token: Text(200) = ""
 
 
 class TopUpIn(Schema):
-    amount: Decimal
-    card_token: str
+    amount: PositiveAmount
+    card_token: Text(200)
+
+
+class TransferIn(Schema):
+    """A bank transfer notified with its receipt (multipart form fields)."""
+
+    amount: PositiveAmount | None = Field(None, description="Defaults to everything due.")
+    reference: Text(140) = ""
+
+
+class WalletTransferIn(TransferIn):
+    amount: PositiveAmount
 
 
 class ConfirmIn(Schema):
-    amount_received: Decimal | None = None
-    note: str = ""
+    amount_received: PositiveAmount | None = None
+    note: Text(300) = ""
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Text(300)
 
 
 class BalanceOut(Schema):

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import CursorPagination, paginate
 
+from canal.api.fields import Code, Text
 from canal.catalog import presenters, selectors, services
 from canal.catalog.offer import Configuration
 from canal.catalog.schemas import ProductOut, ProductSummaryOut, QuoteIn, QuoteOut
@@ -14,7 +15,7 @@ quotes_router = Router(tags=["quotes"])
 
 
 class ProductFilters(Schema):
-    kind: str | None = None
+    kind: Text(64) | None = None
     vendor_id: int | None = None
 
 
@@ -30,7 +31,7 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]):
 
 
 @router.get("/products/{code}", response=ProductOut, summary="A product's plans, options, rules and prices")
-def get_product(request: HttpRequest, code: str) -> dict:
+def get_product(request: HttpRequest, code: Code) -> dict:
     actor = request.actor  # type: ignore[attr-defined]
     level = selectors.programme_level_for(actor)
     return presenters.product_detail(

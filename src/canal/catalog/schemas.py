@@ -5,6 +5,11 @@ from datetime import date
 from ninja import Field, Schema
 from pydantic import model_validator
 
+from canal.api.fields import Code, Count, Id, Text
+
+OptionalCode = Text(64)
+Codes = list[Code]
+
 
 class VendorOut(Schema):
     id: int
@@ -110,18 +115,20 @@ class ProductOut(ProductSummaryOut):
 
 
 class QuoteIn(Schema):
-    product: str = Field(..., examples=["tareo-work"])
-    customer_id: int | None = Field(
+    product: Code = Field(..., examples=["tareo-work"])
+    customer_id: Id | None = Field(
         None, description="The customer the quote is for; partners must give one of their clients."
     )
-    plan: str = Field("", examples=["business"])
-    quantity: int = Field(0, ge=0, description="Seats, clients, hostings or packs: the product's unit.")
-    add_ons: list[str] = []
-    package: str = ""
-    modules: list[str] = []
-    license_types: dict[str, int] = Field({}, description="Licenses to buy per license type code.")
-    support_pack: str = ""
-    currency: str | None = Field(None, description="Defaults to the customer's currency when offered.")
+    plan: OptionalCode = Field("", examples=["business"])
+    quantity: Count = Field(0, description="Seats, clients, hostings or packs: the product's unit.")
+    add_ons: Codes = Field([], max_length=100)
+    package: OptionalCode = ""
+    modules: Codes = Field([], max_length=100)
+    license_types: dict[Code, Count] = Field(
+        {}, max_length=100, description="Licenses to buy per license type code."
+    )
+    support_pack: OptionalCode = ""
+    currency: Text(3) | None = Field(None, description="Defaults to the customer's currency when offered.")
     purchase_date: date | None = Field(
         None, description="With cycle_start and next_cycle_start: prorate (R3.8)."
     )

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from canal.api.fields import Code, Text
+
 
 class NotificationOut(Schema):
     id: int
@@ -13,8 +15,10 @@ class NotificationOut(Schema):
 
 
 class NewWebhook(Schema):
-    url: str = Field(..., examples=["https://vendor.example/canal/webhooks"])
-    events: list[str] = Field(default_factory=list, description="Event names; empty means every event.")
+    url: Text(500, min_length=1) = Field(..., examples=["https://vendor.example/canal/webhooks"])
+    events: list[Code] = Field(
+        default_factory=list, max_length=100, description="Event names; empty means every event."
+    )
 
 
 class WebhookOut(Schema):

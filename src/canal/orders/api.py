@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import CursorPagination, paginate
 
+from canal.api.fields import Text
 from canal.api.idempotency import idempotent
 from canal.catalog.offer import Configuration
 from canal.orders import presenters, selectors, services
@@ -40,11 +41,11 @@ def order_body(order: Order) -> dict[str, Any]:
 
 
 class OrderQuery(Schema):
-    status: str | None = None
-    kind: str | None = None
+    status: Text(32) | None = None
+    kind: Text(32) | None = None
     processed: bool | None = None
     customer_id: int | None = None
-    search: str | None = None
+    search: Text(200) | None = None
 
 
 @router.get("/orders", response=list[OrderOut], summary="Orders you may see (R2.15), newest first")
@@ -281,7 +282,7 @@ def termination_reasons(request: HttpRequest) -> list[dict[str, str]]:
 
 
 class RequestQuery(Schema):
-    status: str | None = None
+    status: Text(32) | None = None
     overdue: bool | None = None
 
 

@@ -3,32 +3,43 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from canal.api.fields import Code, Count, Id, Text
 from canal.core.money import Money
+
+OptionalCode = Text(64)
+Codes = list[Code]
+Reason = Text(300)
 
 
 class EndCustomerIn(Schema):
-    name: str = ""
-    email: str = Field("", description="R1.8: the corporate e-mail, the end customer's login at the vendor")
+    name: Text(200) = ""
+    email: Text(254) = Field(
+        "", description="R1.8: the corporate e-mail, the end customer's login at the vendor"
+    )
 
 
 class PlaceOrderIn(Schema):
-    kind: str = Field("new", description="`new` (a new subscription, or a trial conversion) or `trial`")
-    product: str
-    plan: str = ""
-    quantity: int = 0
-    add_ons: list[str] = []
-    package: str = ""
-    modules: list[str] = []
-    customer_id: int | None = Field(None, description="The client a partner orders for; customers omit it")
-    currency: str | None = None
+    kind: OptionalCode = Field(
+        "new", description="`new` (a new subscription, or a trial conversion) or `trial`"
+    )
+    product: Code
+    plan: OptionalCode = ""
+    quantity: Count = 0
+    add_ons: Codes = Field([], max_length=100)
+    package: OptionalCode = ""
+    modules: Codes = Field([], max_length=100)
+    customer_id: Id | None = Field(None, description="The client a partner orders for; customers omit it")
+    currency: Text(3) | None = None
     accept_terms: bool = Field(False, description="R1.7: the vendor's terms and conditions are accepted")
     end_customer: EndCustomerIn = EndCustomerIn()
     notify_me: bool = Field(False, description="R1.10: e-mail and in-app notice when provisioned")
-    contract_id: str = Field("", description="R1.11: your own contract id, shown on invoices")
-    name: str = Field("", description="A name for the subscription, e.g. the server name (R2.15)")
-    vendor_account_id: str = Field("", description="R1.9: converts the trial with this vendor account id")
-    pay_with: str = Field("bank_transfer", description="bank_transfer, wallet, cashback or card")
-    card_token: str = ""
+    contract_id: Text(120) = Field("", description="R1.11: your own contract id, shown on invoices")
+    name: Text(120) = Field("", description="A name for the subscription, e.g. the server name (R2.15)")
+    vendor_account_id: Text(120) = Field(
+        "", description="R1.9: converts the trial with this vendor account id"
+    )
+    pay_with: OptionalCode = Field("bank_transfer", description="bank_transfer, wallet, cashback or card")
+    card_token: Text(200) = ""
 
 
 class OrderLineOut(Schema):
@@ -137,7 +148,7 @@ class OrderDetailOut(OrderOut):
 
 
 class CancelIn(Schema):
-    reason: str = ""
+    reason: Reason = ""
 
 
 class ProvisioningRequestOut(Schema):
@@ -196,51 +207,53 @@ class ProvisioningRequestOut(Schema):
 
 
 class CompleteIn(Schema):
-    vendor_account_id: str = ""
+    vendor_account_id: Text(120) = ""
 
 
 class FailIn(Schema):
-    reason: str
+    reason: Reason
 
 
 class InquireIn(Schema):
-    question: str
+    question: Text(4000)
 
 
 class AnswerIn(Schema):
-    answer: str
+    answer: Text(4000)
 
 
 class ChangeIn(Schema):
-    plan: str | None = None
-    quantity: int | None = None
-    add_ons: list[str] | None = None
-    package: str | None = None
-    modules: list[str] | None = None
+    plan: OptionalCode | None = None
+    quantity: Count | None = None
+    add_ons: Codes | None = Field(None, max_length=100)
+    package: OptionalCode | None = None
+    modules: Codes | None = Field(None, max_length=100)
 
 
 class UpgradeIn(Schema):
-    plan: str
-    quantity: int
-    add_ons: list[str] = []
-    package: str = ""
+    plan: Code
+    quantity: Count
+    add_ons: Codes = Field([], max_length=100)
+    package: OptionalCode = ""
     accept_terms: bool = False
     notify_me: bool = False
-    contract_id: str = ""
+    contract_id: Text(120) = ""
 
 
 class RenewalIn(Schema):
-    quantity: int = Field(..., description="R1.16: 0 means no renewal")
-    add_ons: list[str] = []
-    package: str = ""
-    plan: str | None = Field(None, description="A lower plan sets the renewal quantity to 0 (R1.16)")
+    quantity: Count = Field(..., description="R1.16: 0 means no renewal")
+    add_ons: Codes = Field([], max_length=100)
+    package: OptionalCode = ""
+    plan: OptionalCode | None = Field(None, description="A lower plan sets the renewal quantity to 0 (R1.16)")
 
 
 class TrialChangeIn(Schema):
-    plan: str
-    add_ons: list[str] = []
+    plan: Code
+    add_ons: Codes = Field([], max_length=100)
 
 
 class TerminateIn(Schema):
-    reason: str = Field(..., description="One of the reasons listed by GET /trial-termination-reasons")
+    reason: OptionalCode = Field(
+        ..., description="One of the reasons listed by GET /trial-termination-reasons"
+    )
     acknowledge_data_deletion: bool = False

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import CursorPagination, paginate
 
+from canal.api.fields import Code
 from canal.subscriptions import seats, selectors
 from canal.subscriptions.presenters import seat_summary
 from canal.subscriptions.schemas import (
@@ -47,7 +48,7 @@ def list_seat_users(request: HttpRequest, subscription_id: int):
     response={201: AssignmentOut},
     summary="Assign a license to a user (R3.1, R3.3)",
 )
-def assign(request: HttpRequest, subscription_id: int, license_type: str, payload: AssignSeat) -> Status:
+def assign(request: HttpRequest, subscription_id: int, license_type: Code, payload: AssignSeat) -> Status:
     actor = request.actor  # type: ignore[attr-defined]
     pool = selectors.seat_pool_for(actor, subscription_id, license_type)
     user = selectors.customer_user_for(pool.subscription, payload.user_id)
@@ -62,7 +63,7 @@ def assign(request: HttpRequest, subscription_id: int, license_type: str, payloa
     response={204: None},
     summary="Release a user's license (R3.6)",
 )
-def release(request: HttpRequest, subscription_id: int, license_type: str, user_id: int) -> Status:
+def release(request: HttpRequest, subscription_id: int, license_type: Code, user_id: int) -> Status:
     actor = request.actor  # type: ignore[attr-defined]
     pool = selectors.seat_pool_for(actor, subscription_id, license_type)
     seats.release_seat(actor=actor, pool=pool, user=selectors.customer_user_for(pool.subscription, user_id))

@@ -2,6 +2,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from canal.api.fields import Id
+
 
 class SubscriptionOut(Schema):
     id: int
@@ -57,7 +59,7 @@ class SeatUserOut(Schema):
 
 
 class AssignSeat(Schema):
-    user_id: int
+    user_id: Id
 
 
 class AssignmentOut(Schema):
