@@ -195,4 +195,5 @@ DEMO_LOADERS = [
     "canal.subscriptions.demo.load",
     "canal.billing.demo.load",
     "canal.orders.demo.load",
+    "canal.support.demo.load",
 ]

@@ -135,7 +135,7 @@ def credit_paid_packs(*, now: datetime | None = None) -> int:
     for purchase_id in list(waiting):
         with transaction.atomic():
             purchase = (
-                PackPurchase.objects.select_for_update(skip_locked=True)
+                PackPurchase.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("invoice", "organisation")
                 .filter(pk=purchase_id, status=PackPurchaseStatus.AWAITING_PAYMENT)
                 .first()

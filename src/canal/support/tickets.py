@@ -77,7 +77,7 @@ def _locked(actor: Actor, ticket_id: int) -> Ticket:
     """The ticket, row-locked until the transaction ends, if the actor sees it (404 otherwise)."""
     ticket_for(actor, ticket_id)
     return (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("customer", "vendor", "category", "requester", "agent")
         .get(pk=ticket_id)
     )
