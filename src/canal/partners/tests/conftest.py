@@ -51,7 +51,7 @@ def legal(db: None) -> Any:
         actor = actor_for(member(kind=kind, role=Role.LEGAL_REPRESENTATIVE, **organisation))
         if level is not None:
             PartnerProfile.objects.create(
-                organisation=actor.organisation, level=level, listed_in_directory=True
+                organisation=actor.organisation, level=level, listed_in_directory=True, receives_tenders=True
             )
         return actor
 
