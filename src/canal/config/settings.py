@@ -195,6 +195,7 @@ DEMO_LOADERS = [
     "canal.subscriptions.demo.load",
     "canal.billing.demo.load",
     "canal.orders.demo.load",
+    "canal.support.demo.load",
     "canal.licensing.demo.load",
     "canal.support.demo.load",
 ]

@@ -58,13 +58,13 @@ class InsufficientCredits(RuleViolation):
     default_code = "insufficient_credits"
 
 
-def _text(value: str, *, field: str, label: str, max_length: int) -> str:
+def _text(value: str, *, field: str, required: str, max_length: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise RuleViolation(_("Enter the %(label)s.") % {"label": label}, code="required", field=field)
+        raise RuleViolation(required, code="required", field=field)
     if len(value) > max_length:
         raise RuleViolation(
-            _("The %(label)s may be at most %(max)s characters.") % {"label": label, "max": max_length},
+            _("This text may be at most %(max)s characters.") % {"max": max_length},
             code="too_long",
             field=field,
         )
@@ -97,11 +97,10 @@ def _require_customer(actor: Actor, ticket: Ticket, *roles: str) -> None:
         actor.require_role(*roles)
 
 
-def _not_in(ticket: Ticket, action: str) -> IllegalTransition:
+def _not_in(ticket: Ticket, message: str) -> IllegalTransition:
+    """`message` names the move and takes the ticket's number and its state."""
     return IllegalTransition(
-        _("Ticket %(number)s is %(status)s, so it cannot be %(action)s.")
-        % {"number": ticket.number, "status": ticket.get_status_display().lower(), "action": action},
-        field="status",
+        message % {"number": ticket.number, "status": ticket.get_status_display().lower()}, field="status"
     )
 
 
@@ -152,8 +151,10 @@ def open_ticket(
         )
     category = category_for(actor, category_id)
     vendor_id = category.product.vendor_id
-    title = _text(title, field="title", label=_("title"), max_length=200)
-    description = _text(description, field="description", label=_("description"), max_length=MAX_TEXT)
+    title = _text(title, field="title", required=_("Enter a title."), max_length=200)
+    description = _text(
+        description, field="description", required=_("Describe the problem."), max_length=MAX_TEXT
+    )
     servers = servers_for_ticket(actor.organisation.pk, vendor_id)
     if subscription_id is not None:
         server = servers.filter(pk=subscription_id).first()
@@ -211,7 +212,7 @@ def quote_ticket(*, actor: Actor, ticket_id: int, credits: int | None = None, re
         ticket = _locked(actor, ticket_id)
         _require_support(actor, ticket)
         if ticket.status != TicketStatus.PENDING:
-            raise _not_in(ticket, _("quoted"))
+            raise _not_in(ticket, _("Only a pending ticket can be quoted; ticket %(number)s is %(status)s."))
         ticket.licensed = holds_license(ticket.customer_id, ticket.vendor_id)
         default = standard_cost(ticket)
         credits = default if credits is None else credits
@@ -262,7 +263,7 @@ def accept_quote(*, actor: Actor, ticket_id: int, credits: int | None = None) ->
         ticket = _locked(actor, ticket_id)
         _require_customer(actor, ticket, *DECIDING_ROLES)
         if ticket.status != TicketStatus.PENDING:
-            raise _not_in(ticket, _("accepted"))
+            raise _not_in(ticket, _("Only a pending quote can be accepted; ticket %(number)s is %(status)s."))
         if ticket.quoted_credits is None:
             raise Conflict(
                 _("Support has not quoted ticket %(number)s yet; you can accept it once it is quoted.")
@@ -316,7 +317,7 @@ def reject_quote(*, actor: Actor, ticket_id: int, reason: str = "") -> Ticket:
         ticket = _locked(actor, ticket_id)
         _require_customer(actor, ticket, *DECIDING_ROLES)
         if ticket.status != TicketStatus.PENDING:
-            raise _not_in(ticket, _("rejected"))
+            raise _not_in(ticket, _("Only a pending quote can be rejected; ticket %(number)s is %(status)s."))
         if ticket.quoted_credits is None:
             raise Conflict(
                 _("Ticket %(number)s has no quote to reject yet.") % {"number": ticket.number},
@@ -344,12 +345,12 @@ def reject_quote(*, actor: Actor, ticket_id: int, reason: str = "") -> Ticket:
 def refuse_ticket(*, actor: Actor, ticket_id: int, reason: str) -> Ticket:
     """Support declines a ticket (pending, assigned or reopened) with a reason; credits already debited
     for it go back with a new ledger entry."""
-    reason = _text(reason, field="reason", label=_("reason"), max_length=300)
+    reason = _text(reason, field="reason", required=_("Say why the ticket is refused."), max_length=300)
     with transaction.atomic():
         ticket = _locked(actor, ticket_id)
         _require_support(actor, ticket)
         if ticket.status not in {TicketStatus.PENDING, TicketStatus.ASSIGNED, TicketStatus.REOPENED}:
-            raise _not_in(ticket, _("refused"))
+            raise _not_in(ticket, _("Ticket %(number)s is %(status)s; only an open ticket can be refused."))
         refund = ticket.charged_credits - ticket.refunded_credits
         if refund:
             with translation.override(ticket.customer.language):
@@ -383,7 +384,7 @@ def assign_ticket(*, actor: Actor, ticket_id: int, agent_id: int) -> Ticket:
         ticket = _locked(actor, ticket_id)
         _require_support(actor, ticket)
         if ticket.status in {TicketStatus.CLOSED, TicketStatus.REJECTED}:
-            raise _not_in(ticket, _("assigned"))
+            raise _not_in(ticket, _("Ticket %(number)s is %(status)s; only an open ticket can be assigned."))
         agent = agents_for(ticket.vendor_id).filter(pk=agent_id).first()
         if agent is None:
             raise NotFound(_("No support agent with this id for this ticket."), field="agent")
@@ -406,7 +407,10 @@ def finish_ticket(*, actor: Actor, ticket_id: int) -> Ticket:
         ticket = _locked(actor, ticket_id)
         _require_support(actor, ticket)
         if not TICKET_MACHINE.can(ticket.status, TicketStatus.FINISHED):
-            raise _not_in(ticket, _("finished"))
+            raise _not_in(
+                ticket,
+                _("Ticket %(number)s is %(status)s; only an assigned or reopened ticket can be finished."),
+            )
         TICKET_MACHINE.transition(
             ticket, TicketStatus.FINISHED, actor=actor, extra={"finished_at": timezone.now()}
         )
@@ -426,7 +430,7 @@ def close_ticket(*, actor: Actor, ticket_id: int) -> Ticket:
         ticket = _locked(actor, ticket_id)
         _require_customer(actor, ticket)
         if ticket.status != TicketStatus.FINISHED:
-            raise _not_in(ticket, _("closed"))
+            raise _not_in(ticket, _("Ticket %(number)s is %(status)s; only a finished ticket can be closed."))
         TICKET_MACHINE.transition(
             ticket, TicketStatus.CLOSED, actor=actor, extra={"closed_at": timezone.now()}
         )
@@ -449,7 +453,10 @@ def reopen_ticket(*, actor: Actor, ticket_id: int, now: datetime | None = None) 
         ticket = _locked(actor, ticket_id)
         _require_customer(actor, ticket)
         if ticket.status not in {TicketStatus.FINISHED, TicketStatus.CLOSED}:
-            raise _not_in(ticket, _("reopened"))
+            raise _not_in(
+                ticket,
+                _("Ticket %(number)s is %(status)s; only a finished or closed ticket can be reopened."),
+            )
         if ticket.finished_at is None or now - ticket.finished_at > REOPEN_WINDOW:
             raise RuleViolation(
                 _("Ticket %(number)s was finished more than 30 days ago; open a new ticket instead.")
@@ -506,7 +513,7 @@ def reply(
 ) -> TicketMessage:
     """R2.17: a public reply by either side, or an internal note only support writes and reads. A
     rejected or closed ticket takes no more replies (R2.18)."""
-    body = _text(body, field="body", label=_("reply"), max_length=MAX_TEXT)
+    body = _text(body, field="body", required=_("Write the reply."), max_length=MAX_TEXT)
     for upload in attachments:
         files.check_attachment(upload)
     with transaction.atomic():
@@ -563,7 +570,7 @@ def attach_files(*, actor: Actor, ticket_id: int, attachments: Sequence[Uploaded
         if not is_support(actor, ticket.vendor_id):
             _require_customer(actor, ticket)
         if ticket.status not in OPEN_FOR_REPLIES:
-            raise _not_in(ticket, _("changed"))
+            raise _not_in(ticket, _("Ticket %(number)s is %(status)s and takes no more files."))
         stored = _store_attachments(ticket, attachments, actor.user)
         audit.record(
             actor=actor, action="ticket.attached", obj=ticket, after={"attachments": [a.pk for a in stored]}
