@@ -120,18 +120,24 @@ def confirm_tender(*, token: str) -> Tender:
             raise NotFound(_("This confirmation link is not valid."), field="token")
         if tender.status != TenderStatus.UNCONFIRMED:
             return tender
-        TENDER.transition(tender, TenderStatus.OPEN, actor=None, extra={"opened_at": timezone.now()})
-        for profile in PartnerProfile.objects.filter(
-            receives_tenders=True, organisation__kind=OrganisationKind.PARTNER
-        ).select_related("organisation"):
-            notices.tell(
-                profile.organisation,
-                "tender_excerpt",
-                {"tender": tender, "excerpt": excerpt(tender)},
-                title=gettext_lazy("A new request for offers"),
-                url=reverse("partners:tender", args=[tender.pk]),
-            )
+        publish(tender)
     return tender
+
+
+def publish(tender: Tender) -> None:
+    """Opens a confirmed request and sends the excerpt to the partners who opted in (inside the caller's
+    transaction)."""
+    TENDER.transition(tender, TenderStatus.OPEN, actor=None, extra={"opened_at": timezone.now()})
+    for profile in PartnerProfile.objects.filter(
+        receives_tenders=True, organisation__kind=OrganisationKind.PARTNER
+    ).select_related("organisation"):
+        notices.tell(
+            profile.organisation,
+            "tender_excerpt",
+            {"tender": tender, "excerpt": excerpt(tender)},
+            title=gettext_lazy("A new request for offers"),
+            url=reverse("partners:tender", args=[tender.pk]),
+        )
 
 
 def _tender_for_author(token: str) -> Tender:
