@@ -2,12 +2,12 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from canal.api.fields import Email, Id, Text
+from canal.api.fields import Email, Id, Input, Text
 
 TokenName = Text(100, min_length=1)
 
 
-class TokenRequest(Schema):
+class TokenRequest(Input):
     email: Email = Field(..., examples=["partner@demo.canal.test"])
     password: Text(1024)
     organisation_id: Id | None = Field(None, description="Needed only when the user belongs to several.")
@@ -21,7 +21,7 @@ class TokenCreated(Schema):
     organisation_id: int
 
 
-class NewToken(Schema):
+class NewToken(Input):
     name: TokenName
 
 

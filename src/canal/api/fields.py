@@ -3,17 +3,20 @@
 A JSON boolean is not a number, a NUL byte never reaches the database, and no amount is large enough to
 overflow a column. Use these instead of bare `str`, `int` and `Decimal` in request schemas:
 
-    class TopUpIn(Schema):
+    class TopUpIn(Input):
         amount: Amount
         note: Text(200) = ""
         quantity: Count
 """
 
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, Strict, StringConstraints
+from ninja import Schema
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, Field, Strict, StringConstraints, model_validator
 
 # Largest amount any money column holds (max_digits=14, decimal_places=2 leaves 12 integer digits).
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -57,3 +60,19 @@ Id = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]
 # Money in a request: finite, non-negative, two decimals at most, within what a column holds.
 Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
 PositiveAmount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
+
+
+class Input(Schema):
+    """Base of request bodies: a JSON object and nothing else.
+
+    ninja's Schema reads attributes of whatever it is given (wrapped in a DjangoGetter, for ORM objects),
+    so without this a body of `[null, null]` passed as "every field at its default".
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        given = data._obj if isinstance(data, DjangoGetter) else data  # the object ninja wrapped
+        if not isinstance(given, Mapping | Input):
+            raise ValueError("must be a JSON object")
+        return data

@@ -1,13 +1,17 @@
-"""REST endpoints of the catalog (browse products and prices) and of quotes (price a configuration)."""
+"""REST endpoints of the catalog (browse products and prices, import a catalog file) and of quotes."""
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import CursorPagination, paginate
 
 from canal.api.fields import Code, Text
 from canal.catalog import presenters, selectors, services
+from canal.catalog.catalog_file import CatalogFileError
 from canal.catalog.offer import Configuration
-from canal.catalog.schemas import ProductOut, ProductSummaryOut, QuoteIn, QuoteOut
+from canal.catalog.schemas import CatalogImportOut, ProductOut, ProductSummaryOut, QuoteIn, QuoteOut
+from canal.core.errors import RuleViolation
 from canal.pricing import Proration
 
 router = Router(tags=["catalog"])
@@ -37,6 +41,55 @@ def get_product(request: HttpRequest, code: Code) -> dict:
     return presenters.product_detail(
         selectors.product_for(actor, code), level.discount_rate.normalize() if level else None
     )
+
+
+MAX_CATALOG_FILE_BYTES = 2 * 1024 * 1024
+
+
+class CatalogFileRefused(RuleViolation):
+    """Every problem of the file, each as "file: path: message", like `canal import-catalog` prints."""
+
+    default_code = "catalog_file_invalid"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            _("The catalog file cannot be imported: %(problem)s") % {"problem": problems[0]},
+            field="file",
+            suggestion=_(
+                "Correct every listed line (docs/catalog.md describes the file) and upload it again."
+            ),
+        )
+        self.problems = problems
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "errors": [{"field": "file", "message": line} for line in self.problems]}
+
+
+@router.post(
+    "/imports",
+    response=CatalogImportOut,
+    summary="Vendor or operator: import a catalog file (YAML, docs/catalog.md); all of it or nothing",
+    description="Products the file names are created or replaced; products it does not name are left alone. "
+    "Importing the same file again changes nothing.",
+)
+def import_catalog_file(request: HttpRequest, file: File[UploadedFile]) -> dict:
+    name = (file.name or "catalog.yaml").rsplit("/", 1)[-1]
+    if file.size is None or file.size > MAX_CATALOG_FILE_BYTES:
+        raise CatalogFileRefused([f"{name}: larger than {MAX_CATALOG_FILE_BYTES // 1024} KiB"])
+    try:
+        text = file.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise CatalogFileRefused([f"{name}: not UTF-8 text"]) from None
+    try:
+        result = services.import_catalog(actor=request.actor, text=text, source=name)  # type: ignore[attr-defined]
+    except CatalogFileError as error:
+        raise CatalogFileRefused(error.errors) from None
+    return {
+        "vendor_id": result.vendor.pk,
+        "vendor": result.vendor.name,
+        "created": result.created,
+        "updated": result.updated,
+    }
 
 
 @quotes_router.post(

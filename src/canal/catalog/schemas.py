@@ -5,7 +5,7 @@ from datetime import date
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from canal.api.fields import Code, Count, Id, Text
+from canal.api.fields import Code, Count, Id, Input, Text
 
 OptionalCode = Text(64)
 Codes = list[Code]
@@ -114,7 +114,7 @@ class ProductOut(ProductSummaryOut):
     prices: list[PriceOut]
 
 
-class QuoteIn(Schema):
+class QuoteIn(Input):
     product: Code = Field(..., examples=["tareo-work"])
     customer_id: Id | None = Field(
         None, description="The customer the quote is for; partners must give one of their clients."
@@ -177,3 +177,10 @@ class QuoteOut(Schema):
     subtotal: str = Field(..., description="What the payer pays, before tax.")
     public_subtotal: str
     cashback: str | None = Field(None, description="What the partner would be credited (R4.7).")
+
+
+class CatalogImportOut(Schema):
+    vendor_id: int
+    vendor: str
+    created: list[str] = Field(..., description="Codes of the products the file added.")
+    updated: list[str] = Field(..., description="Codes of the products the file replaced.")

@@ -4,7 +4,14 @@ from ninja.pagination import CursorPagination, paginate
 
 from canal.api.idempotency import idempotent
 from canal.notifications import selectors, services
-from canal.notifications.schemas import DeliveryOut, NewWebhook, NotificationOut, WebhookCreated, WebhookOut
+from canal.notifications.schemas import (
+    DeliveryOut,
+    NewWebhook,
+    NotificationOut,
+    ReadAllOut,
+    WebhookCreated,
+    WebhookOut,
+)
 
 router = Router(tags=["notifications"])
 
@@ -18,6 +25,11 @@ def list_notifications(request: HttpRequest):
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
 def read_notification(request: HttpRequest, notification_id: int):
     return services.mark_read(actor=request.actor, notification_id=notification_id)  # type: ignore[attr-defined]
+
+
+@router.post("/notifications/read-all", response=ReadAllOut, summary="Mark all your notifications read")
+def read_all_notifications(request: HttpRequest) -> dict:
+    return {"marked": services.mark_all_read(actor=request.actor)}  # type: ignore[attr-defined]
 
 
 @router.get("/webhooks", response=list[WebhookOut], summary="Your organisation's webhook endpoints")

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from canal.api.fields import Code, Text
+from canal.api.fields import Code, Input, Text
 
 
 class NotificationOut(Schema):
@@ -14,7 +14,11 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-class NewWebhook(Schema):
+class ReadAllOut(Schema):
+    marked: int = Field(..., description="How many notifications were unread.")
+
+
+class NewWebhook(Input):
     url: Text(500, min_length=1) = Field(..., examples=["https://vendor.example/canal/webhooks"])
     events: list[Code] = Field(
         default_factory=list, max_length=100, description="Event names; empty means every event."

@@ -3,7 +3,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from canal.api.fields import Code, Count, Id, Text
+from canal.api.fields import Code, Count, Id, Input, Text
 from canal.core.money import Money
 
 OptionalCode = Text(64)
@@ -11,14 +11,14 @@ Codes = list[Code]
 Reason = Text(300)
 
 
-class EndCustomerIn(Schema):
+class EndCustomerIn(Input):
     name: Text(200) = ""
     email: Text(254) = Field(
         "", description="R1.8: the corporate e-mail, the end customer's login at the vendor"
     )
 
 
-class PlaceOrderIn(Schema):
+class PlaceOrderIn(Input):
     kind: OptionalCode = Field(
         "new", description="`new` (a new subscription, or a trial conversion) or `trial`"
     )
@@ -147,7 +147,7 @@ class OrderDetailOut(OrderOut):
     timeline: list[TimelineEntryOut]
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: Reason = ""
 
 
@@ -206,23 +206,23 @@ class ProvisioningRequestOut(Schema):
         return request.overdue_flagged_at is not None
 
 
-class CompleteIn(Schema):
+class CompleteIn(Input):
     vendor_account_id: Text(120) = ""
 
 
-class FailIn(Schema):
+class FailIn(Input):
     reason: Reason
 
 
-class InquireIn(Schema):
+class InquireIn(Input):
     question: Text(4000)
 
 
-class AnswerIn(Schema):
+class AnswerIn(Input):
     answer: Text(4000)
 
 
-class ChangeIn(Schema):
+class ChangeIn(Input):
     plan: OptionalCode | None = None
     quantity: Count | None = None
     add_ons: Codes | None = Field(None, max_length=100)
@@ -230,7 +230,7 @@ class ChangeIn(Schema):
     modules: Codes | None = Field(None, max_length=100)
 
 
-class UpgradeIn(Schema):
+class UpgradeIn(Input):
     plan: Code
     quantity: Count
     add_ons: Codes = Field([], max_length=100)
@@ -240,19 +240,19 @@ class UpgradeIn(Schema):
     contract_id: Text(120) = ""
 
 
-class RenewalIn(Schema):
+class RenewalIn(Input):
     quantity: Count = Field(..., description="R1.16: 0 means no renewal")
     add_ons: Codes = Field([], max_length=100)
     package: OptionalCode = ""
     plan: OptionalCode | None = Field(None, description="A lower plan sets the renewal quantity to 0 (R1.16)")
 
 
-class TrialChangeIn(Schema):
+class TrialChangeIn(Input):
     plan: Code
     add_ons: Codes = Field([], max_length=100)
 
 
-class TerminateIn(Schema):
+class TerminateIn(Input):
     reason: OptionalCode = Field(
         ..., description="One of the reasons listed by GET /trial-termination-reasons"
     )

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from canal.api.fields import Code, Count, Id, Name
+from canal.api.fields import Code, Count, Id, Input, Name
 from canal.partners.models import MAX_PARTNER_RATE
 
 Rate = Annotated[Decimal, Field(ge=0, le=MAX_PARTNER_RATE, decimal_places=4, allow_inf_nan=False)]
 
 
-class LevelTermsIn(Schema):
+class LevelTermsIn(Input):
     name: Name
     discount_rate: Rate = Field(..., examples=["0.20"], description="The partner discount, up to 0.35.")
     cashback_rate: Rate = Field(..., examples=["0.10"], description="The cashback rate, up to 0.35.")
@@ -31,7 +31,7 @@ class LevelTermsOut(Schema):
     rank: int
 
 
-class PartnerLevelIn(Schema):
+class PartnerLevelIn(Input):
     level_id: Id
 
 

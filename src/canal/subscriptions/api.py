@@ -1,8 +1,10 @@
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import CursorPagination, paginate
 
 from canal.api.fields import Code
+from canal.catalog.presenters import quote_body
 from canal.subscriptions import seats, selectors
 from canal.subscriptions.presenters import seat_summary
 from canal.subscriptions.schemas import (
@@ -10,9 +12,14 @@ from canal.subscriptions.schemas import (
     AssignSeat,
     SeatHistoryOut,
     SeatPoolOut,
+    SeatPurchaseIn,
+    SeatPurchaseOut,
+    SeatPurchaseQuoteOut,
     SeatUserOut,
     SubscriptionOut,
 )
+from canal.subscriptions.seat_billing import buy_seats
+from canal.subscriptions.seat_purchase import SeatPurchaseQuote, quote_seat_purchase
 
 router = Router(tags=["subscriptions"])
 
@@ -78,3 +85,48 @@ def release(request: HttpRequest, subscription_id: int, license_type: Code, user
 @paginate(CursorPagination, ordering=("id",))
 def seat_history(request: HttpRequest, subscription_id: int):
     return selectors.seat_history_of(request.actor, subscription_id)  # type: ignore[attr-defined]
+
+
+def _purchase_body(quote: SeatPurchaseQuote) -> dict:
+    return {
+        "subscription_id": quote.subscription.pk,
+        "quantities": quote.quantities,
+        "purchase_date": quote.proration.purchase_date,
+        "next_cycle_start": quote.proration.next_cycle_start,
+        "now": quote_body(quote.now),
+        "from_next_cycle": quote_body(quote.from_next_cycle),
+    }
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/seat-purchases/quote",
+    response=SeatPurchaseQuoteOut,
+    summary="Price buying licenses before buying them (R3.4, R3.8); nothing is charged",
+)
+def quote_seats(request: HttpRequest, subscription_id: int, payload: SeatPurchaseIn) -> dict:
+    quote = quote_seat_purchase(
+        actor=request.actor,  # type: ignore[attr-defined]
+        subscription_id=subscription_id,
+        quantities=payload.quantities,
+        today=timezone.localdate(),
+    )
+    return _purchase_body(quote)
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/seat-purchases",
+    response={201: SeatPurchaseOut},
+    summary="Buy licenses: charged, invoiced and usable at once (R3.4; Idempotency-Key supported)",
+    description="Ask `…/seat-purchases/quote` first to show the exact amount. A retry with the same "
+    "`Idempotency-Key` buys nothing twice.",
+)
+def purchase_seats(request: HttpRequest, subscription_id: int, payload: SeatPurchaseIn) -> Status:
+    actor = request.actor  # type: ignore[attr-defined]
+    quote = buy_seats(
+        actor=actor,
+        subscription_id=subscription_id,
+        quantities=payload.quantities,
+        today=timezone.localdate(),
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201, {**_purchase_body(quote), "seats": seat_summary(actor, subscription_id)})

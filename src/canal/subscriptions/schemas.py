@@ -2,7 +2,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from canal.api.fields import Id
+from canal.api.fields import Code, Count, Id, Input
+from canal.catalog.schemas import QuoteOut
 
 
 class SubscriptionOut(Schema):
@@ -58,7 +59,7 @@ class SeatUserOut(Schema):
         return sorted(seat.pool.license_type.code for seat in user.held_seats)  # type: ignore[attr-defined]
 
 
-class AssignSeat(Schema):
+class AssignSeat(Input):
     user_id: Id
 
 
@@ -82,3 +83,26 @@ class SeatHistoryOut(Schema):
     @staticmethod
     def resolve_in_use(change: object) -> int:
         return change.assigned  # type: ignore[attr-defined]
+
+
+class SeatPurchaseIn(Input):
+    """R3.4: how many licenses of each type to buy now."""
+
+    quantities: dict[Code, Count] = Field(
+        ..., max_length=100, examples=[{"standard": 3}], description="Licenses to buy per license type code."
+    )
+
+
+class SeatPurchaseQuoteOut(Schema):
+    """What buying these licenses costs: prorated today (R3.8), and at full price from the next cycle."""
+
+    subscription_id: int
+    quantities: dict[str, int]
+    purchase_date: date
+    next_cycle_start: date
+    now: QuoteOut = Field(..., description="Charged and invoiced today, prorated to the cycle's end.")
+    from_next_cycle: QuoteOut = Field(..., description="Added to every following cycle's invoice.")
+
+
+class SeatPurchaseOut(SeatPurchaseQuoteOut):
+    seats: list[SeatPoolOut] = Field(..., description="The license summary after the purchase (R3.2).")

@@ -76,7 +76,8 @@ def _failures_of(operation: Any, mode: GenerationMode, headers: dict[str, str]) 
         try:
             case.call_and_validate(headers=headers, checks=CHECKS)
         except (Exception, BaseExceptionGroup) as failure:  # all collected and reported together
-            failures.append(f"{operation.label} [{mode}]: {_describe(failure)}")
+            reproduce = case.as_curl_command(headers={"Accept-Language": "en"})
+            failures.append(f"{operation.label} [{mode}]: {_describe(failure)}\n  {reproduce}")
 
     # Unsatisfiable: nothing to negate, the operation takes no input.
     with contextlib.suppress(hypothesis.errors.Unsatisfiable):
