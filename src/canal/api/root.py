@@ -16,6 +16,7 @@ from canal.orders.api import provisioning_router
 from canal.orders.api import router as orders_router
 from canal.partners.api import directory_router, tenders_router
 from canal.partners.api import router as partners_router
+from canal.partners.programme_api import router as programme_router
 from canal.subscriptions.api import router as subscriptions_router
 from canal.support.api import router as support_router
 
@@ -38,6 +39,7 @@ api.add_router("/", subscriptions_router)
 api.add_router("/billing", billing_router)
 api.add_router("/", orders_router)
 api.add_router("/provisioning-requests", provisioning_router)
+api.add_router("/programme", programme_router)
 api.add_router("/support", support_router)
 api.add_router("/partners", partners_router)
 api.add_router("/tenders", tenders_router)
