@@ -130,8 +130,11 @@ class RecurringChargeAdmin(ReadOnlyAdmin):
 class BillingRunAdmin(ReadOnlyAdmin):
     list_display = [
         "run_date",
+        "status",
         "started_at",
+        "heartbeat_at",
         "finished_at",
+        "resumes",
         "invoices_issued",
         "charges_billed",
         "failures",

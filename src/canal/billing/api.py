@@ -73,19 +73,21 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def pay_invoice(request: HttpRequest, invoice_id: int, payload: PayIn) -> Status:
     actor = request.actor  # type: ignore[attr-defined]
 
+    if payload.method == "card":
+        # The card intent carries the key itself: the provider is called outside any transaction.
+        payment = services.pay_by_card(
+            actor=actor,
+            invoice_id=invoice_id,
+            amount=payload.amount,
+            card_token=payload.card_token,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+        )
+        return Status(201, _payment_body(payment))
+
     def action() -> tuple[int, dict]:
-        if payload.method == "card":
-            payment = services.pay_by_card(
-                actor=actor,
-                invoice_id=invoice_id,
-                amount=payload.amount,
-                card_token=payload.card_token,
-                idempotency_key=request.headers.get("Idempotency-Key", ""),
-            )
-        else:
-            payment = services.pay_from_balance(
-                actor=actor, invoice_id=invoice_id, amount=payload.amount, method=payload.method
-            )
+        payment = services.pay_from_balance(
+            actor=actor, invoice_id=invoice_id, amount=payload.amount, method=payload.method
+        )
         return 201, _payment_body(payment)
 
     return idempotent(request, operation=f"invoices.{invoice_id}.pay", payload=payload.dict(), action=action)
@@ -228,19 +230,15 @@ def wallet_movements(request: HttpRequest):
     summary="Top up the wallet by card (Idempotency-Key supported)",
 )
 def top_up(request: HttpRequest, payload: TopUpIn) -> Status:
-    actor = request.actor  # type: ignore[attr-defined]
-
-    def action() -> tuple[int, dict]:
-        payment = services.pay_by_card(
-            actor=actor,
-            invoice_id=None,
-            amount=payload.amount,
-            card_token=payload.card_token,
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
-        )
-        return 201, _payment_body(payment)
-
-    return idempotent(request, operation="wallet.top_up", payload=payload.dict(), action=action)
+    # The card intent carries the key itself: the provider is called outside any transaction.
+    payment = services.pay_by_card(
+        actor=request.actor,  # type: ignore[attr-defined]
+        invoice_id=None,
+        amount=payload.amount,
+        card_token=payload.card_token,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201, _payment_body(payment))
 
 
 @router.post(

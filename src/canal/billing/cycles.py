@@ -16,7 +16,7 @@ import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -30,13 +30,22 @@ from canal.accounts.models import Organisation
 from canal.billing import invoicing, ledger, payments
 from canal.billing.invoicing import Charge, billing_account_of
 from canal.billing.memo import run_memo
-from canal.billing.models import AccountKind, BillingAccount, BillingRun, Invoice, RecurringCharge
+from canal.billing.models import (
+    AccountKind,
+    BillingAccount,
+    BillingRun,
+    BillingRunStatus,
+    Invoice,
+    RecurringCharge,
+)
 from canal.billing.periods import add_months
 from canal.core import audit
 from canal.core.errors import RuleViolation
 from canal.core.money import Money
 
 logger = logging.getLogger(__name__)
+# A batch takes seconds; a running run silent for this long was killed (kill -9, a lost machine).
+RUN_SILENCE_LIMIT = timedelta(minutes=10)
 
 
 class EndOfCycleAction(Protocol):
@@ -203,16 +212,42 @@ def run_billing(
     on_payer_done: Callable[[], None] | None = None,
     worker: str = "",
 ) -> RunResult:
-    """Bills everything due on `run_date`, batch by batch, until this worker can claim nothing more."""
-    run = BillingRun.objects.create(run_date=run_date, worker=worker or socket.gethostname()[:80])
+    """Bills everything due on `run_date`, batch by batch, until this worker can claim nothing more.
+
+    A run that stops early (an error, Ctrl+C, SIGTERM) is marked interrupted on the way out; one killed
+    outright is marked by the next run, which resumes it: whatever it had not billed is still due.
+    """
+    mark_interrupted_runs()
+    run = BillingRun.objects.create(
+        run_date=run_date,
+        worker=worker or socket.gethostname()[:80],
+        heartbeat_at=timezone.now(),
+        resumes=BillingRun.objects.filter(
+            run_date=run_date, status=BillingRunStatus.INTERRUPTED, resumed_by__isnull=True
+        ).first(),
+    )
     issued: list[int] = []
     failed: set[int] = set()
-    with run_memo():
-        _warm_house_accounts(run_date)
-        _run_batches(run, run_date, batch_size, on_payer_done, issued, failed)
+    try:
+        with run_memo():
+            _warm_house_accounts(run_date)
+            _run_batches(run, run_date, batch_size, on_payer_done, issued, failed)
+    except BaseException:
+        # Only the status: the counters in memory include the batch that just rolled back.
+        BillingRun.objects.filter(pk=run.pk).update(status=BillingRunStatus.INTERRUPTED)
+        raise
+    run.status = BillingRunStatus.FINISHED
     run.finished_at = timezone.now()
-    run.save(update_fields=["finished_at"])
+    run.save(update_fields=["status", "finished_at"])
     return RunResult(run=run, invoices=issued)
+
+
+def mark_interrupted_runs(*, now: datetime | None = None) -> int:
+    """Runs still 'running' whose heartbeat stopped were killed: they are marked interrupted."""
+    silent_since = (now or timezone.now()) - RUN_SILENCE_LIMIT
+    return BillingRun.objects.filter(status=BillingRunStatus.RUNNING, heartbeat_at__lt=silent_since).update(
+        status=BillingRunStatus.INTERRUPTED
+    )
 
 
 def _warm_house_accounts(run_date: date) -> None:
@@ -252,7 +287,8 @@ def _run_batches(
                     run.charges_billed += billed
                 if on_payer_done is not None:
                     on_payer_done()
-            run.save(update_fields=["invoices_issued", "charges_billed", "failures"])
+            run.heartbeat_at = timezone.now()
+            run.save(update_fields=["invoices_issued", "charges_billed", "failures", "heartbeat_at"])
 
 
 def _claim_batch(run_date: date, batch_size: int, failed: set[int]) -> Iterator[BillingAccount]:

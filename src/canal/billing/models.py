@@ -446,6 +446,11 @@ class Payment(models.Model):
     provider = models.CharField(_("provider"), max_length=40, blank=True)
     provider_reference = models.CharField(_("provider reference"), max_length=120, blank=True)
     failure_message = models.CharField(_("failure"), max_length=300, blank=True)
+    # A card payment is first recorded as an intent (pending, with the key the provider deduplicates on),
+    # then charged outside any transaction, then settled: a crash between the two leaves an intent that
+    # `reconcile_card_intents` completes by asking the provider again with the same key.
+    intent_key = models.CharField(_("provider idempotency key"), max_length=120, blank=True)
+    card_token = models.CharField(_("card token"), max_length=200, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -476,6 +481,11 @@ class Payment(models.Model):
                 condition=Q(purpose="top_up", invoice__isnull=True)
                 | Q(purpose="invoice", invoice__isnull=False),
                 name="payment_invoice_matches_purpose",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "intent_key"],
+                condition=~Q(intent_key=""),
+                name="payment_intent_key_per_payer",
             ),
         ]
         indexes = [models.Index(fields=["status", "method"])]
@@ -578,12 +588,31 @@ class RecurringCharge(models.Model):
         return f"{self.description} · {self.payer}"
 
 
+class BillingRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    INTERRUPTED = "interrupted", _("Interrupted")
+
+
 class BillingRun(models.Model):
     """One execution of `canal billing-run` (or the daily job): what it did, for the back office."""
 
     run_date = models.DateField(_("billing date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=BillingRunStatus.choices, default=BillingRunStatus.RUNNING
+    )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # Written after every batch: a running run whose heartbeat stopped was killed (see mark_interrupted).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    resumes = models.ForeignKey(
+        "self",
+        verbose_name=_("resumes"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resumed_by",
+    )
     invoices_issued = models.PositiveIntegerField(_("invoices issued"), default=0)
     charges_billed = models.PositiveIntegerField(_("charges billed"), default=0)
     failures = models.PositiveIntegerField(_("failures"), default=0)

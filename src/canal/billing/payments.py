@@ -7,14 +7,17 @@ goes to the prepaid wallet). Every confirmed payment is one journal entry.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
@@ -32,13 +35,15 @@ from canal.billing.models import (
     PaymentPurpose,
     PaymentStatus,
 )
-from canal.billing.providers import card_provider
+from canal.billing.providers import CardResult, ProviderUnavailable, card_provider
 from canal.core import audit
 from canal.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
 from canal.core.money import Money, round_money, to_decimal
 from canal.core.state_machine import machine
 from canal.notifications.email import send_email
 from canal.notifications.services import notify
+
+logger = logging.getLogger(__name__)
 
 PAYMENT_MACHINE = machine(
     "payment",
@@ -216,36 +221,144 @@ def pay_by_card(
     currency: str | None = None,
 ) -> Payment:
     """Charges a card through the provider: an invoice (partly, fully, or more: the excess to the wallet),
-    or a top-up when `invoice_id` is None. A decline is kept as a failed payment with the reason."""
+    or a top-up when `invoice_id` is None. A decline is kept as a failed payment with the reason.
+
+    The provider is called outside any transaction, so no row stays locked while a gateway answers: the
+    intent is recorded and committed first, then charged with its key, then settled. A retry with the
+    same `idempotency_key` finds the intent and charges nothing twice.
+    """
     actor.require_role(*PAYING_ROLES)
     if not card_token:
         raise RuleViolation(_("Enter the card."), code="card_required", field="card_token")
+    payment = _record_card_intent(
+        actor=actor,
+        invoice_id=invoice_id,
+        amount=amount,
+        card_token=card_token,
+        key=idempotency_key,
+        currency=currency,
+    )
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    return _complete_card_intent(payment, actor=actor)
+
+
+def _record_card_intent(
+    *,
+    actor: Actor,
+    invoice_id: int | None,
+    amount: Decimal | str | None,
+    card_token: str,
+    key: str,
+    currency: str | None,
+) -> Payment:
     with transaction.atomic():
+        if key:
+            existing = Payment.objects.filter(organisation=actor.organisation, intent_key=key).first()
+            if existing is not None:
+                return _same_intent(existing, invoice_id, amount)
         invoice = _payable_invoice(actor, invoice_id) if invoice_id is not None else None
         currency = invoice.currency if invoice is not None else (currency or actor.organisation.currency)
-        value = _amount(amount, currency, default=invoice.amount_due if invoice is not None else None)
-        return _charge_card(
-            actor=actor,
+        value = _card_amount(amount, currency, default=invoice.amount_due if invoice is not None else None)
+        payment = Payment.objects.create(
+            organisation=actor.organisation,
             invoice=invoice,
+            purpose=PaymentPurpose.INVOICE if invoice is not None else PaymentPurpose.TOP_UP,
+            method=PaymentMethod.CARD,
             amount=value,
             currency=currency,
+            provider=card_provider().name,
             card_token=card_token,
-            key=idempotency_key,
+            created_by=actor.user,
         )
+        payment.intent_key = key or f"payment-{payment.pk}"
+        payment.save(update_fields=["intent_key"])
+    return payment
+
+
+def _same_intent(payment: Payment, invoice_id: int | None, amount: Decimal | str | None) -> Payment:
+    if payment.invoice_id != invoice_id or (amount is not None and to_decimal(amount) != payment.amount):
+        raise Conflict(
+            _("This key was already used for another payment. Send a new key for a new payment."),
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+        )
+    return payment
+
+
+def _card_amount(value: Decimal | str | int | None, currency: str, default: Decimal | None) -> Decimal:
+    amount = _amount(value, currency, default=default)
+    limit = Decimal(settings.BILLING_CARD_MAX_AMOUNT)
+    if amount > limit:
+        raise RuleViolation(
+            _("A card payment can be at most %(limit)s. Pay the rest by bank transfer.")
+            % {"limit": Money(limit, currency).format(translation.get_language() or settings.LANGUAGE_CODE)},
+            code="card_amount_too_large",
+            field="amount",
+        )
+    return amount
+
+
+def _complete_card_intent(payment: Payment, *, actor: Actor | None) -> Payment:
+    """Charges the intent with its key (outside any transaction) and settles what the provider says."""
+    try:
+        result = card_provider().charge(
+            amount=Money(payment.amount, payment.currency),
+            token=payment.card_token,
+            description=str(payment.invoice or _("Wallet top-up")),
+            idempotency_key=payment.intent_key,
+        )
+    except (ProviderUnavailable, OSError):
+        # Unknown whether the card was charged: the intent stays pending and reconciliation asks again
+        # with the same key, which the gateway answers without charging twice.
+        logger.warning("card provider did not answer for payment %s; left for reconciliation", payment.pk)
+        return payment
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status != PaymentStatus.PENDING:
+            return payment  # a reconciliation settled it meanwhile
+        invoice = (
+            Invoice.objects.select_for_update().get(pk=payment.invoice_id) if payment.invoice_id else None
+        )
+        return _record_card_outcome(payment, invoice=invoice, actor=actor, result=result)
+
+
+def reconcile_card_intents(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Completes card intents a crash left without an outcome; returns how many it settled."""
+    stale = Payment.objects.filter(
+        method=PaymentMethod.CARD,
+        status=PaymentStatus.PENDING,
+        created_at__lt=timezone.now() - older_than,
+    ).exclude(intent_key="")
+    settled = 0
+    for payment in stale.order_by("pk")[:200]:
+        if _complete_card_intent(payment, actor=None).status != PaymentStatus.PENDING:
+            settled += 1
+    return settled
 
 
 def charge_card_for(*, actor: Actor | None, invoice: Invoice, card_token: str, key: str | None) -> Payment:
     """Charges what is due on a just-issued invoice by card; a decline raises, so the purchase rolls back."""
     if not card_token:
         raise RuleViolation(_("Enter the card."), code="card_required", field="card_token")
-    payment = _charge_card(
-        actor=actor,
+    provider = card_provider()
+    payment = Payment.objects.create(
+        organisation_id=invoice.organisation_id,
         invoice=invoice,
-        amount=invoice.amount_due,
+        purpose=PaymentPurpose.INVOICE,
+        method=PaymentMethod.CARD,
+        amount=_card_amount(invoice.amount_due, invoice.currency, default=None),
         currency=invoice.currency,
-        card_token=card_token,
-        key=key,
+        provider=provider.name,
+        created_by=getattr(actor, "user", None),
     )
+    result = provider.charge(
+        amount=Money(payment.amount, payment.currency),
+        token=card_token,
+        description=str(invoice),
+        idempotency_key=key or f"payment-{payment.pk}",
+    )
+    payment = _record_card_outcome(payment, invoice=invoice, actor=actor, result=result)
     if payment.status != PaymentStatus.CONFIRMED:
         raise RuleViolation(
             _("The card was not charged: %(reason)s Try another card or pay from the wallet.")
@@ -256,49 +369,25 @@ def charge_card_for(*, actor: Actor | None, invoice: Invoice, card_token: str, k
     return payment
 
 
-def _charge_card(
-    *,
-    actor: Actor | None,
-    invoice: Invoice | None,
-    amount: Decimal,
-    currency: str,
-    card_token: str,
-    key: str | None,
+def _record_card_outcome(
+    payment: Payment, *, invoice: Invoice | None, actor: Actor | None, result: CardResult
 ) -> Payment:
-    provider = card_provider()
-    payer_id = invoice.organisation_id if invoice is not None else actor.organisation.pk  # type: ignore[union-attr]
-    payment = Payment.objects.create(
-        organisation_id=payer_id,
-        invoice=invoice,
-        purpose=PaymentPurpose.INVOICE if invoice is not None else PaymentPurpose.TOP_UP,
-        method=PaymentMethod.CARD,
-        amount=amount,
-        currency=currency,
-        provider=provider.name,
-        created_by=getattr(actor, "user", None),
-    )
-    result = provider.charge(
-        amount=Money(amount, currency),
-        token=card_token,
-        description=str(invoice or _("Wallet top-up")),
-        idempotency_key=key or f"payment-{payment.pk}",
-    )
     if not result.approved:
         PAYMENT_MACHINE.transition(
             payment,
             PaymentStatus.FAILED,
             actor=actor,
             reason=result.message,
-            extra={"failure_message": result.message},
+            extra={"failure_message": result.message, "card_token": ""},
         )
         return payment
-    source = Leg(ledger.house_account(AccountKind.CARD, currency), -amount)
-    _settle(payment=payment, actor=actor, source=source, invoice=invoice, amount=amount)
+    source = Leg(ledger.house_account(AccountKind.CARD, payment.currency), -payment.amount)
+    _settle(payment=payment, actor=actor, source=source, invoice=invoice, amount=payment.amount)
     PAYMENT_MACHINE.transition(
         payment,
         PaymentStatus.CONFIRMED,
         actor=actor,
-        extra={"provider_reference": result.reference, "decided_at": timezone.now()},
+        extra={"provider_reference": result.reference, "decided_at": timezone.now(), "card_token": ""},
     )
     return payment
 

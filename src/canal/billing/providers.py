@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
@@ -24,6 +25,10 @@ class CardResult:
     approved: bool
     reference: str = ""
     message: str = ""
+
+
+class ProviderUnavailable(Exception):
+    """The gateway did not answer (timeout, connection): the charge may or may not have happened."""
 
 
 class CardProvider(Protocol):
@@ -46,6 +51,9 @@ class OfflineTestProvider:
     }
 
     def charge(self, *, amount: Money, token: str, description: str, idempotency_key: str) -> CardResult:
+        # Like a gateway, it refuses what no card can pay: nothing, or more than the configured maximum.
+        if not Decimal(0) < amount.amount <= Decimal(settings.BILLING_CARD_MAX_AMOUNT):
+            return CardResult(approved=False, message="The amount is outside what a card payment accepts.")
         if token in self.DECLINES:
             return CardResult(approved=False, message=self.DECLINES[token])
         digest = hashlib.sha256(f"{idempotency_key}:{token}:{amount}".encode()).hexdigest()[:16]

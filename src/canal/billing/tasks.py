@@ -4,6 +4,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from canal.billing.cycles import run_billing
+from canal.billing.payments import reconcile_card_intents
 
 
 @task()
@@ -11,3 +12,9 @@ def daily_billing_run() -> dict[str, int]:
     """The scheduler enqueues this once a day; it bills what is due today (idempotent)."""
     result = run_billing(run_date=timezone.localdate())
     return {"invoices_issued": result.run.invoices_issued, "failures": result.run.failures}
+
+
+@task()
+def reconcile_card_payments() -> int:
+    """Completes card payments a crash left between the charge and its record."""
+    return reconcile_card_intents()

@@ -287,23 +287,18 @@ def _charge_card(
     data = form.cleaned_data
     actor = portal_actor(request)
     try:
-        body = _once(
-            request,
-            operation,
-            data["idempotency_key"],
-            {"amount": data["amount"], "card": data["card_token"]},
-            lambda: services.pay_by_card(
-                actor=actor,
-                invoice_id=invoice_id,
-                amount=data["amount"],
-                card_token=data["card_token"],
-                idempotency_key=data["idempotency_key"],
-            ),
+        # The form's key becomes the card intent's key: a double submit charges once.
+        payment = services.pay_by_card(
+            actor=actor,
+            invoice_id=invoice_id,
+            amount=data["amount"],
+            card_token=data["card_token"],
+            idempotency_key=f"portal-{operation}-{data['idempotency_key']}",
         )
     except CanalError as error:
         _refused(request, error)
         return
-    if body["status"] == PaymentStatus.CONFIRMED:
+    if payment.status == PaymentStatus.CONFIRMED:
         messages.success(request, charged)
     else:
         messages.error(request, declined)

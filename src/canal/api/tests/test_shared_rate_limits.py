@@ -75,6 +75,8 @@ def test_a_token_gets_at_most_its_limit_through_two_workers(postgres_only, make_
     assert statuses.count(200) == LIMIT * windows
     assert statuses.count(429) == LIMIT * 3 - LIMIT * windows
     assert all(int(r.headers["Retry-After"]) >= 1 for r in responses if r.status_code == 429)
+    # The server names no software or version for scanners to match against advisories.
+    assert {response.headers["server"] for response in responses} == {"Canal"}
 
 
 @pytest.mark.postgres

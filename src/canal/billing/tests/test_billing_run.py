@@ -1,17 +1,25 @@
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from canal.accounts.models import OrganisationKind
 from canal.accounts.tests.factories import OrganisationFactory
 from canal.billing import cycles
 from canal.billing.invoicing import Charge
-from canal.billing.models import Invoice, InvoiceLine, InvoiceStatus, RecurringCharge
+from canal.billing.models import (
+    BillingRun,
+    BillingRunStatus,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    RecurringCharge,
+)
 from canal.billing.services import (
     create_recurring_charge,
     end_recurring_charge,
@@ -87,12 +95,39 @@ def test_a_run_killed_half_way_and_run_again_issues_each_invoice_once(db, monkey
     billed_before = Invoice.objects.count()
     monkeypatch.setattr(cycles, "_bill_payer", real_bill)
 
-    cycles.run_billing(run_date=date(2026, 4, 1), batch_size=2)
+    resumed = cycles.run_billing(run_date=date(2026, 4, 1), batch_size=2).run
 
     assert billed_before == 2  # the first batch committed, the second rolled back whole
     assert Invoice.objects.count() == 5
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
     assert InvoiceLine.objects.values("recurring_charge", "period_start").distinct().count() == 5
+    assert resumed.resumes.status == BillingRunStatus.INTERRUPTED
+    assert resumed.resumes.invoices_issued == 2
+    assert (resumed.status, resumed.invoices_issued) == (BillingRunStatus.FINISHED, 3)
+
+
+def test_a_run_killed_outright_is_marked_interrupted_and_resumed_by_the_next(db):
+    monthly(OrganisationFactory())
+    killed = BillingRun.objects.create(
+        run_date=date(2026, 4, 1), heartbeat_at=timezone.now() - timedelta(minutes=11)
+    )  # like kill -9: status still running, no end, its heartbeat stopped
+
+    resumed = cycles.run_billing(run_date=date(2026, 4, 1)).run
+
+    killed.refresh_from_db()
+    assert killed.status == BillingRunStatus.INTERRUPTED
+    assert killed.finished_at is None
+    assert resumed.resumes == killed
+    assert resumed.status == BillingRunStatus.FINISHED
+
+
+def test_a_run_still_beating_on_another_worker_is_left_running(db):
+    busy = BillingRun.objects.create(run_date=date(2026, 4, 1), heartbeat_at=timezone.now())
+
+    cycles.run_billing(run_date=date(2026, 4, 1))
+
+    busy.refresh_from_db()
+    assert busy.status == BillingRunStatus.RUNNING
 
 
 def test_a_late_run_catches_up_every_missed_period(db):

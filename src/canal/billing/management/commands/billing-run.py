@@ -4,6 +4,8 @@
 Safe to repeat and to run on several machines at once: each invoice is issued exactly once.
 """
 
+import signal
+import sys
 from datetime import date
 from typing import Any
 
@@ -27,6 +29,8 @@ class Command(BaseCommand):
             run_date = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError:
             raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}.") from None
+        # SIGTERM (a deploy, a stopped container) ends the run like Ctrl+C: it is marked interrupted.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         total = due_payer_count(run_date)
         with tqdm(
             total=total,

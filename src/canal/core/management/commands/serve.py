@@ -20,6 +20,8 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "canal.config.wsgi:application",
+            "--config",
+            "python:canal.config.gunicorn",
             "--bind",
             options["bind"],
             "--workers",
