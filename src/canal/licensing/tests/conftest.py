@@ -101,3 +101,15 @@ def license_(redwall, customer) -> Subscription:
 def appliance(customer, license_) -> Appliance:
     _key, plaintext = services.issue_activation_key(actor=customer, server_id=license_.pk)
     return Appliance(plaintext)
+
+
+def notified(user, message: tuple[str, str], **params: Any) -> bool:
+    """Whether `user` got the notification, rendered in the user's own language."""
+    from django.utils.translation import gettext
+
+    from canal.notifications.models import Notification
+    from canal.orders.notices import language_of
+
+    with translation.override(language_of(user)):
+        title = gettext(message[0]) % params
+    return Notification.objects.filter(recipient=user, title=title).exists()

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from canal.licensing import appliance as appliance_service
+from canal.licensing import notices
 from canal.licensing.models import HardwareEvent, Server
-from canal.licensing.tests.conftest import HARDWARE, Appliance
-from canal.notifications.models import Notification
+from canal.licensing.tests.conftest import HARDWARE, Appliance, notified
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +72,7 @@ def test_r2_19_the_customer_is_warned_one_change_before_the_limit(
 
     assert first["warning"] == ""
     assert "One hardware-code change left" in second["warning"]
-    titles = list(Notification.objects.filter(recipient=customer.user).values_list("title", flat=True))
-    assert any("only once more" in title for title in titles)
+    assert notified(customer.user, notices.LAST_CHANGE_LEFT, server="server1")
 
 
 def test_r2_4_two_changes_within_30_days_flag_a_possible_hardware_fault(
@@ -93,7 +92,7 @@ def test_r2_4_two_changes_within_30_days_flag_a_possible_hardware_fault(
 
     seen_by_vendor = api_as(redwall.vendor_actor).get(f"/licensing/servers/{license_.pk}").json()
     assert seen_by_vendor["possible_fault"] is True
-    assert Notification.objects.filter(recipient=redwall.vendor_actor.user, title__contains="fault").exists()
+    assert notified(redwall.vendor_actor.user, notices.POSSIBLE_FAULT, server="server1")
 
 
 def test_r2_4_a_revoked_key_no_longer_activates(appliance, license_, customer, api_as):

@@ -3,8 +3,9 @@
 import pytest
 
 from canal.core.models import AuditEntry
+from canal.licensing import notices
 from canal.licensing.models import HardwareEvent, Server
-from canal.notifications.models import Notification
+from canal.licensing.tests.conftest import notified
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_r2_4_the_vendor_resets_the_counter_in_the_portal_with_a_reason(
     entry = AuditEntry.objects.get(action="license_server.counter_reset", object_id=str(used_up.pk))
     assert entry.reason == "Ticket 88: new NIC"
     assert entry.before["change_count"] == 3
-    assert Notification.objects.filter(recipient=customer.user, title__contains="was reset").exists()
+    assert notified(customer.user, notices.COUNTER_RESET, server="server1")
 
 
 def test_r2_4_the_operators_support_agent_may_reset_but_another_vendor_gets_404(used_up, make_actor, api_as):

@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone
 
 from canal.licensing import appliance as appliance_service
+from canal.licensing import notices
 from canal.licensing.models import Heartbeat, Server
+from canal.licensing.tests.conftest import notified
 from canal.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +35,9 @@ def test_r2_7_use_above_the_licensed_count_is_flagged_to_customer_and_vendor(
         appliance.heartbeat(clients_in_use=270)
 
     assert first["over_licensed"] is True
-    assert Notification.objects.filter(recipient=customer.user, title__contains="more clients").count() == 1
-    assert Notification.objects.filter(
-        recipient=redwall.vendor_actor.user, title__contains="more clients"
-    ).exists()
+    assert notified(customer.user, notices.OVER_LICENSED, server="server1")
+    assert notified(redwall.vendor_actor.user, notices.OVER_LICENSED, server="server1")
+    assert Notification.objects.filter(recipient=customer.user).count() == 1  # once per episode
 
 
 def test_r2_4_a_heartbeat_before_activation_is_refused(appliance):
