@@ -48,7 +48,10 @@ def legal(db: None) -> Any:
     def make(
         kind: str = OrganisationKind.CUSTOMER, level: ProgrammeLevel | None = None, **organisation
     ) -> Actor:
-        actor = actor_for(member(kind=kind, role=Role.LEGAL_REPRESENTATIVE, **organisation))
+        user = member(kind=kind, role=Role.LEGAL_REPRESENTATIVE, **organisation)
+        user.language = "en"  # e-mails and pages are in the reader's language; these tests read English
+        user.save(update_fields=["language"])
+        actor = actor_for(user)
         if level is not None:
             PartnerProfile.objects.create(
                 organisation=actor.organisation, level=level, listed_in_directory=True, receives_tenders=True
