@@ -24,6 +24,7 @@ def server_row(subscription: Subscription) -> dict[str, Any]:
         "status_label": (server.get_status_display() if server else ServerStatus.AWAITING_ACTIVATION.label),
         "clients": subscription.quantity,
         "modules": licenses.licensed_modules(subscription),
+        "module_names": _module_names(subscription),
         "updatable_until": licenses.updatable_until(subscription),
         "license_code": codes.masked(server.license_code) if server else "",
         "changes_used": server.change_count if server else 0,
@@ -57,3 +58,8 @@ def uptime_label(seconds: int | None) -> str:
         return "—"
     days, rest = divmod(seconds, 86400)
     return _("%(days)s d %(hours)s h") % {"days": days, "hours": rest // 3600}
+
+
+def _module_names(subscription: Subscription) -> list[str]:
+    names = dict(subscription.product.modules.values_list("code", "name"))
+    return [names.get(code, code) for code in licenses.licensed_modules(subscription)]
