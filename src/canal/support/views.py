@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
@@ -253,32 +254,6 @@ def accept(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reject(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    actor = portal_actor(request)
-    return _run(
-        request,
-        ticket_id,
-        lambda: tickets.reject_quote(actor=actor, ticket_id=ticket_id, reason=request.POST.get("reason", "")),
-        _("Quote rejected. Nothing was debited."),
-    )
-
-
-@login_required
-@require_POST
-def refuse(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    actor = portal_actor(request)
-    return _run(
-        request,
-        ticket_id,
-        lambda: tickets.refuse_ticket(
-            actor=actor, ticket_id=ticket_id, reason=request.POST.get("reason", "")
-        ),
-        _("The ticket was refused; any credits debited for it went back to the customer."),
-    )
-
-
-@login_required
-@require_POST
 def assign(request: HttpRequest, ticket_id: int) -> HttpResponse:
     actor = portal_actor(request)
     agent_id = _int(request.POST.get("agent")) or actor.user.pk
@@ -293,40 +268,35 @@ def assign(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return done
 
 
-@login_required
-@require_POST
-def finish(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    actor = portal_actor(request)
-    return _run(
-        request,
-        ticket_id,
-        lambda: tickets.finish_ticket(actor=actor, ticket_id=ticket_id),
-        _("The ticket is finished. The customer confirms it, or it closes by itself after 7 days."),
-    )
+# The simple moves of the state machine: the service to call and what to say when it worked.
+MOVES: dict[str, tuple[Callable[..., Any], Any]] = {
+    "reject": (tickets.reject_quote, gettext_lazy("Quote rejected. Nothing was debited.")),
+    "refuse": (
+        tickets.refuse_ticket,
+        gettext_lazy("The ticket was refused; any credits debited for it went back to the customer."),
+    ),
+    "finish": (
+        tickets.finish_ticket,
+        gettext_lazy(
+            "The ticket is finished. The customer confirms it, or it closes by itself after 7 days."
+        ),
+    ),
+    "close": (
+        tickets.close_ticket,
+        gettext_lazy("The ticket is closed. You may reopen it within 30 days of its finishing."),
+    ),
+    "reopen": (tickets.reopen_ticket, gettext_lazy("The ticket was reopened at no new cost.")),
+}
+WITH_REASON = {"reject", "refuse"}
 
 
 @login_required
 @require_POST
-def close(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def move(request: HttpRequest, ticket_id: int, name: str) -> HttpResponse:
     actor = portal_actor(request)
-    return _run(
-        request,
-        ticket_id,
-        lambda: tickets.close_ticket(actor=actor, ticket_id=ticket_id),
-        _("The ticket is closed. You may reopen it within 30 days of its finishing."),
-    )
-
-
-@login_required
-@require_POST
-def reopen(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    actor = portal_actor(request)
-    return _run(
-        request,
-        ticket_id,
-        lambda: tickets.reopen_ticket(actor=actor, ticket_id=ticket_id),
-        _("The ticket was reopened at no new cost."),
-    )
+    service, done = MOVES[name]
+    extra = {"reason": request.POST.get("reason", "")} if name in WITH_REASON else {}
+    return _run(request, ticket_id, lambda: service(actor=actor, ticket_id=ticket_id, **extra), str(done))
 
 
 @login_required
