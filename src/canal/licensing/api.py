@@ -14,12 +14,14 @@ from ninja.throttling import SimpleRateThrottle
 from canal.api.idempotency import idempotent
 from canal.api.schemas import ErrorOut
 from canal.core.errors import NotFound
-from canal.licensing import appliance, selectors, services
+from canal.licensing import appliance, entitlements, selectors, services
 from canal.licensing.presenters import release_row, server_row
 from canal.licensing.schemas import (
     ActivateIn,
     ActivationKeyOut,
     ActivationOut,
+    EntitlementsOut,
+    EntitlementsQuery,
     HardwareChangeOut,
     HeartbeatIn,
     HeartbeatOut,
@@ -212,3 +214,12 @@ def public_key(request: HttpRequest, key_id: str) -> dict[str, Any]:
     if key is None:
         raise NotFound(__("No published key with this id."), field="key_id")
     return _public(key)
+
+
+@router.get(
+    "/entitlements",
+    response={200: EntitlementsOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Which license types a user holds in your products (vendor token; R3.5, R3.6)",
+)
+def user_entitlements(request: HttpRequest, filters: Query[EntitlementsQuery]) -> dict[str, Any]:
+    return entitlements.entitlements_of(actor=request.actor, email=filters.email)  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict, Strict, model_validator
 
-from canal.api.fields import Code, Count, Text
+from canal.api.fields import Code, Count, Email, Text
 
 Uptime = Annotated[int, Strict(), Field(ge=0, le=10**12)]  # seconds; ~31,000 years is enough
 Version = Text(40, min_length=1)
@@ -147,3 +147,20 @@ class PublicKeyOut(Schema):
     vendor: str
     algorithm: str = "Ed25519"
     public_key: str = Field(..., description="The raw 32-byte public key, base64.")
+
+
+class EntitlementsQuery(ClosedSchema):
+    email: Email  # type: ignore[valid-type]
+
+
+class EntitlementOut(Schema):
+    subscription_id: int
+    customer_id: int
+    product: str
+    license_types: list[str]
+
+
+class EntitlementsOut(Schema):
+    email: str
+    active: bool = Field(..., description="R3.5: false when the user holds no license of your products.")
+    subscriptions: list[EntitlementOut]

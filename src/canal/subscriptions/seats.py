@@ -12,6 +12,7 @@ from canal.accounts.actor import Actor
 from canal.accounts.models import OrganisationKind, Role, User
 from canal.core import audit
 from canal.core.errors import Conflict, NotFound, RuleViolation
+from canal.notifications.services import emit_event
 from canal.subscriptions.models import SeatAssignment, SeatCountChange, SeatPool
 
 SEAT_MANAGER_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.TECHNICAL)
@@ -66,6 +67,7 @@ def assign_seat(*, actor: Actor, pool: SeatPool, user: User) -> SeatAssignment:
                     suggestion=purchase_url(pool.subscription_id),
                 )
             _record(pool, counts, "assigned")
+            _tell_vendor(pool, user, "seat.assigned")
     except IntegrityError:
         # The user already holds this license (perhaps from a parallel request): one seat, not two.
         existing = SeatAssignment.objects.filter(pool=pool, user=user).first()
@@ -90,6 +92,27 @@ def release_seat(*, actor: Actor, pool: SeatPool, user: User) -> None:
         )
         counts = _change_assigned(pool, -1)
         _record(pool, counts, "released")
+        _tell_vendor(pool, user, "seat.released")
+
+
+def _tell_vendor(pool: SeatPool, user: User, event: str) -> None:
+    """R3.6: the vendor's application hears at once (a signed webhook, sent on commit) which license
+    changed and whether the user still holds any, so it grants or removes features without polling."""
+    subscription = pool.subscription
+    emit_event(
+        organisation=subscription.product.vendor,
+        event=event,
+        payload={
+            "email": user.email,
+            "license_type": pool.license_type.code,
+            "product": subscription.product.code,
+            "subscription_id": subscription.pk,
+            "customer_id": subscription.customer_id,
+            "active": SeatAssignment.objects.filter(
+                user=user, pool__subscription__product__vendor=subscription.product.vendor
+            ).exists(),
+        },
+    )
 
 
 def _change_assigned(pool: SeatPool, delta: int) -> tuple[int, int] | None:
