@@ -38,7 +38,7 @@ ROLES = {
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Per operation and generation mode: enough to find the classic failures, small enough for `make test`.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 SEED = 20260901
 
 
