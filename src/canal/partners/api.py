@@ -15,7 +15,7 @@ from canal.api.auth import PortalSessionAuth, TokenAuth
 from canal.api.fields import Text
 from canal.api.idempotency import idempotent
 from canal.api.schemas import ErrorOut
-from canal.partners import applications, invitations, relationships, selectors, tenders
+from canal.partners import applications, invitations, relationships, selectors, support_access, tenders
 from canal.partners.notices import absolute
 from canal.partners.schemas import (
     AcceptIn,
@@ -25,6 +25,7 @@ from canal.partners.schemas import (
     ApplicationOut,
     ApproveIn,
     AuthorTenderOut,
+    CallerOut,
     ChooseIn,
     DecideIn,
     DirectoryEntryOut,
@@ -40,6 +41,8 @@ from canal.partners.schemas import (
     ProposalOut,
     RejectIn,
     RelationshipOut,
+    SupportAccessIn,
+    SupportAccessOut,
     TenderExcerptOut,
     TenderIn,
     TenderOut,
@@ -429,3 +432,44 @@ def list_directory(
 @directory_router.get("/{partner_id}", response={200: DirectoryEntryOut, 404: ErrorOut})
 def get_directory_entry(request: HttpRequest, partner_id: PathId):
     return selectors.directory_entry(partner_id)
+
+
+# Support codes and temporary support access (R4.16)
+
+
+@router.get(
+    "/support-access", response=list[SupportAccessOut], summary="Your organisation's grants to support"
+)
+@paginate(CursorPagination, ordering=("-id",))
+def list_support_access(request: HttpRequest):
+    return selectors.support_accesses_of(_actor(request))
+
+
+@router.post(
+    "/support-access",
+    response={201: SupportAccessOut, **ERRORS},
+    summary="Let support staff access your services for a number of hours",
+)
+def grant_support_access(request: HttpRequest, payload: SupportAccessIn) -> Status:
+    return Status(201, support_access.grant(actor=_actor(request), hours=payload.hours))
+
+
+@router.post("/support-access/{access_id}/revoke", response={200: SupportAccessOut, **ERRORS})
+def revoke_support_access(request: HttpRequest, access_id: PathId):
+    return support_access.revoke(actor=_actor(request), access_id=access_id)
+
+
+@router.get(
+    "/support-callers",
+    response={200: CallerOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Operator staff: who is calling, by support code or VIP code",
+)
+def find_caller(request: HttpRequest, code: Text(20, min_length=1)) -> dict:
+    caller = support_access.find_caller(actor=_actor(request), code=code)
+    return {
+        "kind": caller.kind,
+        "user_email": caller.user.email if caller.user else None,
+        "user_name": caller.user.get_full_name() if caller.user else None,
+        "organisations": caller.organisations,
+        "support_access_until": caller.access_until,
+    }

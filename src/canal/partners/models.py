@@ -324,3 +324,28 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} → {self.tender}"
+
+
+class SupportAccess(models.Model):
+    """R4.16: a customer lets support staff into its services for a number of hours; revocable."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="support_accesses",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("until"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support access")
+        verbose_name_plural = _("support accesses")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.expires_at:%Y-%m-%d %H:%M}"

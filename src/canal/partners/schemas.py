@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
+from pydantic import Strict as Strict_
 
 from canal.api.fields import Amount, Code, Email, Id, Name, Text
 
@@ -239,3 +240,29 @@ class LevelOut(Out):
     partners: int
     clients: int
     cashback_paid: dict[str, Decimal]
+
+
+class SupportAccessIn(Strict):
+    hours: Annotated[int, Strict_(), Field(ge=1, le=168)]
+
+
+class SupportAccessOut(Out):
+    id: int
+    organisation_id: int
+    expires_at: datetime
+    revoked_at: datetime | None
+    created_at: datetime
+
+
+class CallerOrganisationOut(Out):
+    id: int
+    name: str
+    premium_support: bool
+
+
+class CallerOut(Out):
+    kind: str = Field(..., description="support_code (a user) or vip_code (a premium-support customer)")
+    user_email: str | None
+    user_name: str | None
+    organisations: list[CallerOrganisationOut]
+    support_access_until: datetime | None

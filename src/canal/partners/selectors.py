@@ -19,6 +19,7 @@ from canal.partners.models import (
     PartnerProfile,
     ProgrammeLevel,
     Proposal,
+    SupportAccess,
     Tender,
     TenderStatus,
 )
@@ -184,3 +185,9 @@ def programme_summary(actor: Actor) -> list[LevelSummary]:
             )
         )
     return summaries
+
+
+def support_accesses_of(actor: Actor) -> QuerySet[SupportAccess]:
+    """R4.16: an organisation's own grants to support staff; operator staff see all of them."""
+    accesses = SupportAccess.objects.select_related("granted_by")
+    return accesses if actor.is_operator else accesses.filter(organisation=actor.organisation)

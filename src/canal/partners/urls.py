@@ -29,6 +29,7 @@ urlpatterns = [
     path("tenders/<int:tender_id>/", views.tender, name="tender"),
     path("tenders/confirm/<str:token>/", views.confirm_tender, name="tender_confirm"),
     path("tenders/author/<str:token>/", views.tender_author, name="tender_author"),
+    path("support/", views.support, name="support"),
     path("directory/", views.directory, name="directory"),
     path("directory/<int:partner_id>/", views.directory_entry, name="directory_entry"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from canal.accounts.models import AccessLevel, Membership, OrganisationKind, Role
 from canal.catalog.selectors import products_visible_to
 from canal.core.errors import CanalError, NotFound
-from canal.partners import applications, invitations, relationships, selectors, tenders
+from canal.partners import applications, invitations, relationships, selectors, support_access, tenders
 from canal.partners.forms import (
     AccessForm,
     ApplicationForm,
@@ -481,3 +481,44 @@ def directory(request: HttpRequest) -> HttpResponse:
 def directory_entry(request: HttpRequest, partner_id: int) -> HttpResponse:
     entry = selectors.directory_entry(partner_id)
     return render(request, "partners/directory_entry.html", {"entry": entry})
+
+
+# Support codes and temporary support access (R4.16)
+
+
+@login_required
+def support(request: HttpRequest) -> HttpResponse:
+    """The customer's support page: its VIP code (premium support), and temporary access for support
+    staff; for operator staff, the caller lookup by support or VIP code."""
+    actor = portal_actor(request)
+    caller = None
+    if actor.is_operator and request.GET.get("code"):
+        try:
+            caller = support_access.find_caller(actor=actor, code=request.GET["code"][:20])
+        except NotFound as error:
+            messages.error(request, str(error.message))
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            access_id = request.POST.get("access", "")
+            _attempt(
+                request,
+                lambda: support_access.revoke(
+                    actor=actor, access_id=int(access_id) if access_id.isdigit() else 0
+                ),
+                _("Support access revoked."),
+            )
+        else:
+            hours = request.POST.get("hours", "")
+            _attempt(
+                request,
+                lambda: support_access.grant(actor=actor, hours=int(hours) if hours.isdigit() else 0),
+                _("Support staff may now access your services."),
+            )
+        return redirect("partners:support")
+    context = {
+        "active": support_access.active_for(actor.organisation),
+        "accesses": selectors.support_accesses_of(actor).filter(organisation=actor.organisation)[:10],
+        "caller": caller,
+        "code": request.GET.get("code", "")[:20],
+    }
+    return render(request, "partners/support.html", context)

@@ -33,6 +33,11 @@ NAVIGATION: list[NavItem] = [
         frozenset({OrganisationKind.VENDOR, OrganisationKind.OPERATOR}),
     ),
     NavItem(_("Become a partner"), "partners:apply", frozenset({OrganisationKind.CUSTOMER})),
+    NavItem(
+        _("Support access"),
+        "partners:support",
+        frozenset({OrganisationKind.CUSTOMER, OrganisationKind.PARTNER, OrganisationKind.OPERATOR}),
+    ),
     NavItem(_("Catalog"), "catalog:products", ALL_KINDS),
     NavItem(_("Orders"), "orders:list", ALL_KINDS),
     NavItem(_("Subscriptions"), "lifecycle:list", ALL_KINDS),
