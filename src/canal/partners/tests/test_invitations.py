@@ -194,3 +194,20 @@ def test_a_bad_invitation_changes_nothing(api_as, programme_partner, body):
 
     assert response.status_code == 422
     assert not Invitation.objects.exists()
+
+
+def test_r4_4_the_hourly_sweep_marks_late_invitations_expired(api_as, programme_partner):
+    from canal.core.models import AuditEntry
+    from canal.partners.tasks import expire_invitations
+
+    invite(api_as(programme_partner))
+    invite(api_as(programme_partner), email="other@client.example")
+    Invitation.objects.filter(email="other@client.example").update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+
+    expire_invitations.call()
+
+    statuses = dict(Invitation.objects.values_list("email", "status"))
+    assert statuses == {"ceo@client.example": "pending", "other@client.example": "expired"}
+    assert AuditEntry.objects.filter(action="invitation.expired").count() == 1
