@@ -46,10 +46,6 @@ def application_for(actor: Actor, application_id: int) -> PartnerApplication:
     return application
 
 
-def levels_visible_to(actor: Actor) -> QuerySet[ProgrammeLevel]:
-    return ProgrammeLevel.objects.all()
-
-
 def relationships_visible_to(actor: Actor) -> QuerySet[ClientRelationship]:
     """A partner's clients it may manage (R4.12: only assigned ones for its other users); a client's
     partners; the operator sees all."""

@@ -392,6 +392,7 @@ def new_tender(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actor = portal_actor(request) if request.user.is_authenticated else None
+        # A robot that filled the honeypot gets None from the service and must see the same success.
         posted = _attempt(
             request,
             lambda: (
