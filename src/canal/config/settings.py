@@ -179,6 +179,13 @@ BILLING_CARD_MAX_AMOUNT = env_str("BILLING_CARD_MAX_AMOUNT", "50000.00")
 API_RATE_AUTHENTICATED = env_str("API_RATE_AUTHENTICATED", "1200/m")
 API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "60/m")
 
+# License servers (docs/licensing.md): appliance rate limits per server and per address, days without a
+# heartbeat before a server shows inactive, and how long a signed license file stays valid offline.
+LICENSING_RATE_PER_SERVER = env_str("LICENSING_RATE_PER_SERVER", "60/m")
+LICENSING_RATE_PER_ADDRESS = env_str("LICENSING_RATE_PER_ADDRESS", "300/m")
+LICENSING_INACTIVE_AFTER_DAYS = env_int("LICENSING_INACTIVE_AFTER_DAYS", 7)
+LICENSING_OFFLINE_DAYS = env_int("LICENSING_OFFLINE_DAYS", 30)
+
 # Cookies travel only over https when the site is served over https.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

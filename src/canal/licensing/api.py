@@ -53,7 +53,7 @@ class _PerServer(SimpleRateThrottle):
     """Each appliance gets its own budget, so one noisy server never starves the others."""
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = getattr(settings, "LICENSING_RATE_PER_SERVER", "60/m")
+        self.rate = settings.LICENSING_RATE_PER_SERVER
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
 
@@ -66,7 +66,7 @@ class _PerAddress(SimpleRateThrottle):
     """And each network address one budget, whatever keys it tries."""
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = getattr(settings, "LICENSING_RATE_PER_ADDRESS", "300/m")
+        self.rate = settings.LICENSING_RATE_PER_ADDRESS
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
 

@@ -25,7 +25,7 @@ def licensed_modules(subscription: Subscription) -> list[str]:
 
 
 def offline_days() -> int:
-    return int(getattr(settings, "LICENSING_OFFLINE_DAYS", 30))
+    return int(settings.LICENSING_OFFLINE_DAYS)
 
 
 def payload_of(server: Server, *, now: datetime) -> dict[str, Any]:

@@ -201,7 +201,7 @@ def publish_release(
 
 
 def inactive_after() -> timedelta:
-    return timedelta(days=int(getattr(settings, "LICENSING_INACTIVE_AFTER_DAYS", 7)))
+    return timedelta(days=int(settings.LICENSING_INACTIVE_AFTER_DAYS))
 
 
 def mark_inactive_servers(*, now: datetime | None = None) -> int:
