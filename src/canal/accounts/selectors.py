@@ -2,8 +2,15 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
-from canal.accounts.models import ApiToken, ClientRelationship, Membership, Organisation, OrganisationKind
-from canal.accounts.scope import scoped, visible_organisations
+from canal.accounts.models import (
+    ApiToken,
+    ClientManager,
+    ClientRelationship,
+    Membership,
+    Organisation,
+    OrganisationKind,
+)
+from canal.accounts.scope import ALL_CLIENTS_ROLES, scoped, visible_organisations
 from canal.core.errors import NotFound
 
 
@@ -27,11 +34,16 @@ def api_tokens_visible_to(actor: Actor) -> QuerySet[ApiToken]:
 
 
 def client_relationships_visible_to(actor: Actor) -> QuerySet[ClientRelationship]:
-    """A partner sees its clients; a client sees its partners; the operator sees all."""
+    """A partner sees its clients (R4.12: a user other than its legal representatives and administrators
+    only the clients assigned to it); a client sees its partners; the operator sees all."""
     queryset = ClientRelationship.objects.select_related("partner", "client").prefetch_related("grants")
     if actor.is_operator:
         return queryset
-    return queryset.filter(partner=actor.organisation) | queryset.filter(client=actor.organisation)
+    as_partner = queryset.filter(partner=actor.organisation)
+    if not actor.has_role(*ALL_CLIENTS_ROLES):
+        assigned = ClientManager.objects.filter(user=actor.user).values("relationship_id")
+        as_partner = as_partner.filter(pk__in=assigned)
+    return as_partner | queryset.filter(client=actor.organisation)
 
 
 def client_relationship_for(actor: Actor, relationship_id: int) -> ClientRelationship:

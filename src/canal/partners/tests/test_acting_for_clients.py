@@ -111,3 +111,17 @@ def test_r4_12_only_the_legal_representative_assigns_and_only_its_own_users(api_
 
     assert by_admin.status_code == 403
     assert outside_user.status_code == 404
+
+
+def test_r4_12_the_unassigned_user_does_not_see_the_relationship_in_the_accounts_api_either(
+    api_as, portal_login, programme_partner, legal
+):
+    client = legal(OrganisationKind.CUSTOMER, name="Hidden Client AG")
+    relationship = link_client(actor=None, partner=programme_partner.organisation, client=client.organisation)
+    technician = colleague(programme_partner, Role.TECHNICAL)
+    api = api_as(technician)
+
+    assert api.get(f"/clients/{relationship.pk}").status_code == 404
+    assert api.get("/clients").json()["results"] == []
+    assert "Hidden Client AG" not in portal_login(technician.user).get("/clients/").content.decode()
+    assert api_as(programme_partner).get(f"/clients/{relationship.pk}").status_code == 200
