@@ -3,16 +3,16 @@ releases and public keys for people (token or session auth). Every handler calls
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as __
 from ninja import Query, Router, Status
 from ninja.pagination import CursorPagination, paginate
 from ninja.security import HttpBearer
-from ninja.throttling import SimpleRateThrottle
 
 from canal.api.idempotency import idempotent
 from canal.api.schemas import ErrorOut
+from canal.api.throttling import WindowThrottle
+from canal.core.client import client_address
 from canal.core.errors import NotFound
 from canal.licensing import appliance, entitlements, selectors, services
 from canal.licensing.presenters import release_row, server_row
@@ -49,33 +49,31 @@ class ActivationKeyAuth(HttpBearer):
         return server
 
 
-class _PerServer(SimpleRateThrottle):
+class PerServerThrottle(WindowThrottle):
     """Each appliance gets its own budget, so one noisy server never starves the others."""
 
-    def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = settings.LICENSING_RATE_PER_SERVER
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+    scope = "appliance-server"
+    setting_name = "LICENSING_RATE_PER_SERVER"
+    default_rate = "60/m"
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
+    def key(self, request: HttpRequest) -> str | None:
         server = getattr(request, "server", None)
-        return f"throttle_server_{server.pk}" if server is not None else None
+        return str(server.pk) if server is not None else None
 
 
-class _PerAddress(SimpleRateThrottle):
+class PerAddressThrottle(WindowThrottle):
     """And each network address one budget, whatever keys it tries."""
 
-    def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = settings.LICENSING_RATE_PER_ADDRESS
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+    scope = "appliance-address"
+    setting_name = "LICENSING_RATE_PER_ADDRESS"
+    default_rate = "300/m"
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        return f"throttle_appliance_address_{self.get_ident(request)}"
+    def key(self, request: HttpRequest) -> str | None:
+        return client_address(request)
 
 
 appliance_router = Router(
-    tags=["appliance"], auth=ActivationKeyAuth(), throttle=[_PerServer("60/m"), _PerAddress("300/m")]
+    tags=["appliance"], auth=ActivationKeyAuth(), throttle=[PerServerThrottle(), PerAddressThrottle()]
 )
 router = Router(tags=["license servers"])
 keys_router = Router(tags=["license servers"], auth=None)

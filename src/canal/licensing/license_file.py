@@ -16,8 +16,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 FORMAT = "canal-license/1"
-# Fields that change with every issue and say nothing about what is licensed.
-_VOLATILE = ("issued_at", "valid_until")
+# Fields that change with every issue (or a key rotation) and say nothing about what is licensed.
+_VOLATILE = ("issued_at", "valid_until", "key_id")
 
 
 def canonical(payload: dict[str, Any]) -> bytes:

@@ -28,9 +28,8 @@ def offline_days() -> int:
     return int(settings.LICENSING_OFFLINE_DAYS)
 
 
-def payload_of(server: Server, *, now: datetime) -> dict[str, Any]:
+def payload_of(server: Server, *, now: datetime, key_id: str = "") -> dict[str, Any]:
     subscription = server.subscription
-    key = signing.key_for(subscription.product.vendor)
     return {
         "server_id": server.pk,
         "server_name": subscription.name,
@@ -46,14 +45,14 @@ def payload_of(server: Server, *, now: datetime) -> dict[str, Any]:
         "license_code": server.license_code,
         "issued_at": now.isoformat(),
         "valid_until": (now + timedelta(days=offline_days())).isoformat(),
-        "key_id": key.key_id,
+        "key_id": key_id,
     }
 
 
 def issue(server: Server, *, now: datetime) -> dict[str, Any]:
     """A freshly signed file; the server remembers when and what, to know when the next one is due."""
-    payload = payload_of(server, now=now)
     key = signing.key_for(server.subscription.product.vendor)
+    payload = payload_of(server, now=now, key_id=key.key_id)
     document = license_file.sign(payload, key_id=key.key_id, private_key=signing.private_key(key))
     server.license_issued_at = now
     server.license_fingerprint = license_file.fingerprint(payload)
