@@ -68,6 +68,19 @@ RECEIPT_KINDS = {
 RECEIPT_TYPES = {content_type for content_type, _magic in RECEIPT_KINDS.values()}
 
 
+def _may_pay(actor: Actor, invoice_id: int | None) -> None:
+    """An invoice the actor's organisation does not pay is absent (404) before any role check, so a
+    stranger learns nothing from the answer; then only paying roles pay."""
+    if (
+        invoice_id is not None
+        and not Invoice.objects.filter(
+            pk=invoice_id, organisation=actor.organisation, kind="invoice"
+        ).exists()
+    ):
+        raise NotFound(_("No invoice with this id."), field="invoice")
+    actor.require_role(*PAYING_ROLES)
+
+
 def _payable_invoice(actor: Actor, invoice_id: int) -> Invoice:
     """The invoice, locked, if the actor's organisation pays it (R4.10); 404 otherwise."""
     invoice = (
@@ -157,7 +170,7 @@ def pay_from_balance(
     method: str = PaymentMethod.WALLET,
 ) -> Payment:
     """Pays an invoice (all that is due, or `amount` of it) from the wallet or the cashback balance."""
-    actor.require_role(*PAYING_ROLES)
+    _may_pay(actor, invoice_id)
     if method not in {PaymentMethod.WALLET, PaymentMethod.CASHBACK}:
         raise RuleViolation(_("Pay from the wallet or the cashback balance."), field="method")
     with transaction.atomic():
@@ -227,7 +240,7 @@ def pay_by_card(
     intent is recorded and committed first, then charged with its key, then settled. A retry with the
     same `idempotency_key` finds the intent and charges nothing twice.
     """
-    actor.require_role(*PAYING_ROLES)
+    _may_pay(actor, invoice_id)
     if not card_token:
         raise RuleViolation(_("Enter the card."), code="card_required", field="card_token")
     payment = _record_card_intent(
@@ -436,7 +449,7 @@ def notify_bank_transfer(
     currency: str | None = None,
 ) -> Payment:
     """R2.15: the payer says it transferred money and attaches the receipt; operator staff confirm it."""
-    actor.require_role(*PAYING_ROLES)
+    _may_pay(actor, invoice_id)
     extension = _check_receipt(receipt)
     with transaction.atomic():
         invoice = _payable_invoice(actor, invoice_id) if invoice_id is not None else None

@@ -175,9 +175,9 @@ def change_subscription(
     now: datetime | None = None,
 ) -> Order:
     """R1.13 (seats, add-ons, onboarding on the same plan), R2.6 (modules), R2.7 (more clients)."""
-    check_may_order(actor)
     now = now or timezone.now()
-    subscription = subscription_for(actor, subscription_id)
+    subscription = subscription_for(actor, subscription_id)  # 404 before any role check: nothing leaks
+    check_may_order(actor)
     _require_status(subscription, SubscriptionStatus.ACTIVE)
     current_plan = subscription.plan
     if plan and current_plan is not None and plan != current_plan.code:
@@ -253,10 +253,10 @@ def upgrade_subscription(
     now: datetime | None = None,
 ) -> Order:
     """R1.14: a new order for a higher plan that replaces the subscription and keeps its vendor account."""
-    check_may_order(actor)
     now = now or timezone.now()
     details = details or OrderDetails()
-    subscription = subscription_for(actor, subscription_id)
+    subscription = subscription_for(actor, subscription_id)  # 404 before any role check: nothing leaks
+    check_may_order(actor)
     _require_status(subscription, SubscriptionStatus.ACTIVE)
     target = subscription.product.plans.filter(code=plan).first()
     if target is None:
@@ -348,9 +348,9 @@ def set_renewal(
 ) -> Order:
     """R1.16: what the next term renews with. The same or more seats simply take the new quantity; a
     lower plan sets the renewal quantity to 0 (no renewal), and the lower plan needs a new order."""
-    check_may_order(actor)
     now = now or timezone.now()
-    subscription = subscription_for(actor, subscription_id)
+    subscription = subscription_for(actor, subscription_id)  # 404 before any role check: nothing leaks
+    check_may_order(actor)
     _require_status(subscription, SubscriptionStatus.ACTIVE)
     current_plan = subscription.plan
     lower = False
@@ -494,9 +494,9 @@ def _with_period(charge: Charge, start: date, end: date) -> Charge:
 
 def renew_subscription(*, actor: Actor, subscription_id: int, now: datetime | None = None) -> Order:
     """R2.8: renew for one more term; paying moves the end of the term (updatable-until) forward."""
-    check_may_order(actor)
     now = now or timezone.now()
-    subscription = subscription_for(actor, subscription_id)
+    subscription = subscription_for(actor, subscription_id)  # 404 before any role check: nothing leaks
+    check_may_order(actor)
     _require_status(subscription, SubscriptionStatus.ACTIVE)
     if subscription.plan is not None and not subscription.plan.renewable:
         raise RuleViolation(

@@ -276,6 +276,7 @@ def inquire(*, actor: Actor, request_id: int, question: str) -> ProvisioningRequ
 
 def answer_inquiry(*, actor: Actor, request_id: int, answer: str) -> ProvisioningRequest:
     """The orderer answers the vendor's question; the request goes back to the vendor's queue."""
+    provisioning_request_for(actor, request_id)  # 404 before any role check: nothing leaks
     check_may_order(actor)
     if not answer.strip():
         raise RuleViolation(_("Write the answer for the vendor."), code="answer_required", field="answer")

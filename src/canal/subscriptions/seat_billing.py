@@ -34,6 +34,7 @@ from canal.subscriptions.models import SeatPool, Subscription
 from canal.subscriptions.seat_cycle import total_after_cycle
 from canal.subscriptions.seat_purchase import SeatPurchaseQuote, quote_seat_purchase
 from canal.subscriptions.seats import record_counts
+from canal.subscriptions.selectors import subscription_for
 
 SOURCE_APP = "seats"
 SEAT_BUYER_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.BILLING)
@@ -60,6 +61,7 @@ def buy_seats(
     *, actor: Actor, subscription_id: int, quantities: dict[str, int], today: date, idempotency_key: str
 ) -> SeatPurchaseQuote:
     """R3.4: charge, invoice and seats in one transaction; a retry with the same key does nothing twice."""
+    subscription_for(actor, subscription_id)  # 404 before any role check: nothing leaks
     require_seat_buyer(actor)
     quote = quote_seat_purchase(
         actor=actor, subscription_id=subscription_id, quantities=quantities, today=today

@@ -62,9 +62,9 @@ def modify_trial(
     now: datetime | None = None,
 ) -> Order:
     """R1.17: another base plan or other add-ons for the rest of the trial (the vendor applies it)."""
-    check_may_order(actor)
     now = now or timezone.now()
-    subscription = _trial(actor, subscription_id)
+    subscription = _trial(actor, subscription_id)  # 404 before any role check: nothing leaks
+    check_may_order(actor)
     target = subscription.product.plans.filter(code=plan).first()
     quantity = subscription.quantity
     if target is not None:
@@ -117,6 +117,7 @@ def terminate_trial(
 ) -> Order:
     """R1.17: ends the trial now. A reason from the list and the acknowledgement are required; the vendor
     is asked to delete the account and its data."""
+    _trial(actor, subscription_id)  # 404 before any role check: nothing leaks
     check_may_order(actor)
     now = now or timezone.now()
     if reason not in TerminationReason.values:
