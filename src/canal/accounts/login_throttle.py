@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from canal.core import ratelimit
 from canal.core.errors import CanalError
@@ -34,9 +34,12 @@ class LoginPaused(CanalError):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            _(
+            ngettext(
+                "Too many failed attempts: wait %(seconds)s second before trying again, "
+                "or reset your password from the login page.",
                 "Too many failed attempts: wait %(seconds)s seconds before trying again, "
-                "or reset your password from the login page."
+                "or reset your password from the login page.",
+                retry_after,
             )
             % {"seconds": retry_after},
             field="password",

@@ -115,8 +115,13 @@ def warn_of_failed_logins(*, email: str, failures: int) -> None:
         to=[user.email],
         template="accounts/email/failed_logins",
         context={"user": user, "failures": failures},
-        language=user.language or settings.LANGUAGE_CODE,
+        language=user.language or _first_organisation_language(user) or settings.LANGUAGE_CODE,
     )
+
+
+def _first_organisation_language(user: User) -> str:
+    membership = Membership.objects.filter(user=user).select_related("organisation").order_by("pk").first()
+    return membership.organisation.language if membership else ""
 
 
 def create_api_token(*, actor: Actor, name: str, for_self: bool = False) -> tuple[ApiToken, str]:
