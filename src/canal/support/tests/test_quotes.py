@@ -127,3 +127,19 @@ def test_r2_14_a_quote_other_than_the_category_cost_needs_a_reason(desk):
     assert refused.value.code == "quote_reason_required"
     ticket.refresh_from_db()
     assert ticket.quoted_credits is None
+
+
+def test_r2_12_ledger_lines_are_in_the_customers_language_whoever_moves_the_credits(desk):
+    # The customer organisation reads Spanish; the agent works in English (the active language here).
+    desk.credits(100)
+    ticket = desk.quoted()
+    tickets.accept_quote(actor=desk.customer, ticket_id=ticket.pk)
+    tickets.refuse_ticket(actor=desk.agent, ticket_id=ticket.pk, reason="Duplicate")
+
+    memos = list(
+        JournalEntry.objects.filter(document_type="support.ticket", document_id=str(ticket.pk))
+        .order_by("id")
+        .values_list("memo", flat=True)
+    )
+
+    assert memos == ["Se han gastado 25 créditos de soporte", "Se han añadido 25 créditos de soporte"]
