@@ -16,20 +16,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from served import gunicorn, migrated_database
 
 ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 DATABASE = "canal_bench_seats"
 CLIENTS = int(os.environ.get("BENCH_SEAT_CLIENTS", "32"))
 SEATS = int(os.environ.get("BENCH_SEATS", "2000"))
 USERS = int(os.environ.get("BENCH_SEAT_USERS", "2400"))
 PORT = 8765
-
-
-def _admin(statement: str) -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(statement)
 
 
 def _canal(*args: str, env: dict[str, str]) -> str:
@@ -38,61 +34,24 @@ def _canal(*args: str, env: dict[str, str]) -> str:
 
 
 def run() -> dict[str, float | int | str]:
-    database_url = ADMIN_URL.rsplit("/", 1)[0] + f"/{DATABASE}"
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "canal.config.settings"}
-    env["API_RATE_AUTHENTICATED"] = "1000000/m"
-    _admin(f"DROP DATABASE IF EXISTS {DATABASE}")
-    _admin(f"CREATE DATABASE {DATABASE}")
-    server = None
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "canal", "migrate", "-v0"], env=env, check=True, capture_output=True
-        )
+    with migrated_database(DATABASE, API_RATE_AUTHENTICATED="1000000/m") as env:
         scenario = json.loads(_canal("seed", str(SEATS), str(USERS), env=env))
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "canal.config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--workers",
-                "4",
-                "--threads",
-                "8",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-        base = f"http://127.0.0.1:{PORT}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        headers = {"Authorization": f"Bearer {scenario['token']}"}
-        path = f"{base}/api/v1/subscriptions/{scenario['subscription']}/seats/base/assignments"
-        client = httpx.Client(headers=headers, timeout=30, limits=httpx.Limits(max_connections=CLIENTS))
+        with gunicorn(env, PORT) as base:
+            headers = {"Authorization": f"Bearer {scenario['token']}"}
+            path = f"{base}/api/v1/subscriptions/{scenario['subscription']}/seats/base/assignments"
+            client = httpx.Client(headers=headers, timeout=30, limits=httpx.Limits(max_connections=CLIENTS))
 
-        def assign(user_id: int) -> tuple[int, float]:
+            def assign(user_id: int) -> tuple[int, float]:
+                started = time.perf_counter()
+                response = client.post(path, json={"user_id": user_id})
+                return response.status_code, time.perf_counter() - started
+
             started = time.perf_counter()
-            response = client.post(path, json={"user_id": user_id})
-            return response.status_code, time.perf_counter() - started
-
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-            results = list(pool.map(assign, scenario["user_ids"]))
-        elapsed = time.perf_counter() - started
-        client.close()
+            with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+                results = list(pool.map(assign, scenario["user_ids"]))
+            elapsed = time.perf_counter() - started
+            client.close()
         counts = json.loads(_canal("check", env=env))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        _admin(f"DROP DATABASE IF EXISTS {DATABASE}")
     latencies = sorted(duration for _status, duration in results)
     statuses = [status for status, _duration in results]
     quantiles = statistics.quantiles(latencies, n=100)
