@@ -188,9 +188,9 @@ def _partner_user(actor: Actor, user_id: int) -> User:
 
 def assign_manager(*, actor: Actor, relationship_id: int, user_id: int) -> ClientManager:
     """R4.12: the partner's legal representative lets one of its users manage one client."""
-    actor.require_role(Role.LEGAL_REPRESENTATIVE)
     with transaction.atomic():
         relationship = _relationship_of_partner(actor, relationship_id)
+        actor.require_role(Role.LEGAL_REPRESENTATIVE)
         user = _partner_user(actor, user_id)
         manager, created = ClientManager.objects.get_or_create(relationship=relationship, user=user)
         if created:
@@ -206,9 +206,9 @@ def assign_manager_for_upgrade(*, actor: Actor | None, relationship: ClientRelat
 
 
 def unassign_manager(*, actor: Actor, relationship_id: int, user_id: int) -> None:
-    actor.require_role(Role.LEGAL_REPRESENTATIVE)
     with transaction.atomic():
         relationship = _relationship_of_partner(actor, relationship_id)
+        actor.require_role(Role.LEGAL_REPRESENTATIVE)
         manager = ClientManager.objects.filter(relationship=relationship, user_id=user_id).first()
         if manager is None:
             raise NotFound(_("This user does not manage this client."), field="user_id")
@@ -221,10 +221,6 @@ def end_relationship(
 ) -> ClientRelationship:
     """R4.13: either side ends the partnership after two confirmations, the second with the account
     password. Access stops at once; charges the partner paid go back to the client; both are told."""
-    if not confirmed:
-        raise RuleViolation(_("Confirm that you want to end this partnership."), field="confirm")
-    if not password or not actor.user.check_password(password):
-        raise PermissionDenied(_("The password is wrong; type your account password to confirm."))
     with transaction.atomic():
         relationship = (
             ClientRelationship.objects.select_for_update()
@@ -241,6 +237,10 @@ def end_relationship(
         if relationship is None:
             raise NotFound(_("No partnership with this id."), field="relationship")
         actor.require_role(Role.LEGAL_REPRESENTATIVE, Role.ADMIN)
+        if not confirmed:
+            raise RuleViolation(_("Confirm that you want to end this partnership."), field="confirm")
+        if not password or not actor.user.check_password(password):
+            raise PermissionDenied(_("The password is wrong; type your account password to confirm."))
         if relationship.access == AccessLevel.FULL and relationship.payment_mode == PaymentMode.PARTNER:
             _move_charges(actor, relationship, to_partner=False)
         relationship.status = RelationshipStatus.ENDED

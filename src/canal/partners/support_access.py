@@ -56,7 +56,6 @@ def grant(*, actor: Actor, hours: int) -> SupportAccess:
 
 
 def revoke(*, actor: Actor, access_id: int) -> SupportAccess:
-    actor.require_role(*GRANT_ROLES)
     with transaction.atomic():
         access = (
             SupportAccess.objects.select_for_update()
@@ -65,6 +64,7 @@ def revoke(*, actor: Actor, access_id: int) -> SupportAccess:
         )
         if access is None:
             raise NotFound(_("No support access with this id."), field="access")
+        actor.require_role(*GRANT_ROLES)
         if access.revoked_at is None:
             access.revoked_at = timezone.now()
             access.save(update_fields=["revoked_at"])

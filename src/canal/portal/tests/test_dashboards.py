@@ -39,7 +39,7 @@ def test_partner_dashboard_lists_its_clients_and_no_one_elses(portal_login, db):
 def test_navigation_follows_the_organisation_kind(portal_login, db):
     partner_page = portal_login(member(kind=OrganisationKind.PARTNER)).get("/", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert 'href="/clients/"' in partner_page.content.decode()
+    assert 'href="/partners/clients/"' in partner_page.content.decode()
     assert 'href="/partners/"' not in partner_page.content.decode()
 
 
