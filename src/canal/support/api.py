@@ -189,13 +189,20 @@ def reopen(request: HttpRequest, ticket_id: int) -> dict:
 @router.post(
     "/tickets/{ticket_id}/replies",
     response={201: MessageOut, **WRITE},
-    summary="A public reply, or an internal note for support (R2.17)",
+    summary="A public reply, or an internal note for support (R2.17; Idempotency-Key supported)",
 )
 def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Status:
-    message = tickets.reply(
-        actor=_actor(request), ticket_id=ticket_id, body=payload.body, internal=payload.internal
+    actor = _actor(request)
+
+    def action() -> tuple[int, dict]:
+        message = tickets.reply(
+            actor=actor, ticket_id=ticket_id, body=payload.body, internal=payload.internal
+        )
+        return 201, MessageOut.from_orm(message).dict()
+
+    return idempotent(
+        request, operation=f"support.tickets.{ticket_id}.reply", payload=payload.dict(), action=action
     )
-    return Status(201, MessageOut.from_orm(message).dict())
 
 
 @router.post(

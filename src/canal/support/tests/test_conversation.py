@@ -100,3 +100,16 @@ def test_r2_17_a_text_log_is_accepted_but_not_binary_in_disguise(desk):
         tickets.attach_files(actor=desk.customer, ticket_id=ticket.pk, attachments=[binary])
     assert refused.value.code == "attachment_type"
     assert ticket.attachments.count() == 1
+
+
+def test_r2_17_a_retried_reply_with_the_same_key_is_posted_once(desk, api_as):
+    ticket = desk.open()
+    api = api_as(desk.customer)
+    body = {"body": "The log is attached."}
+
+    first = api.post(f"/support/tickets/{ticket.pk}/replies", body, **{"Idempotency-Key": "reply-1"})
+    again = api.post(f"/support/tickets/{ticket.pk}/replies", body, **{"Idempotency-Key": "reply-1"})
+
+    assert first.status_code == 201
+    assert again.json() == first.json()
+    assert ticket.messages.count() == 1
