@@ -159,3 +159,31 @@ def test_hostile_input_is_refused_without_a_trace(api_as, legal):
     ):
         assert api.post("/partners/applications", body).status_code == 422
     assert not PartnerApplication.objects.exists()
+
+
+def test_r4_3_the_operator_and_the_vendor_see_the_programme_levels_with_their_partners(
+    portal_login, api_as, operator, programme_partner, make_actor
+):
+    vendor = make_actor(OrganisationKind.VENDOR)
+
+    page = portal_login(operator.user).get("/partners/programme/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    levels = api_as(vendor).get("/partners/levels").json()
+    refused = api_as(programme_partner).get("/partners/levels")
+
+    assert "Gold" in page
+    assert "20 %" in page
+    assert [(row["code"], row["partners"]) for row in levels] == [("gold", 1)]
+    assert refused.status_code == 404
+
+
+def test_r4_1_the_operators_queue_shows_the_volume_as_money(portal_login, api_as, legal, operator):
+    api_as(legal(OrganisationKind.CUSTOMER, name="Bergweb GmbH")).post(
+        "/partners/applications", application()
+    )
+
+    page = (
+        portal_login(operator.user).get("/partners/applications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+
+    assert "Bergweb GmbH" in page
+    assert "2,000.00" in page
