@@ -17,21 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
-from canal.accounts.models import Organisation, OrganisationKind, Role
+from canal.accounts.models import Organisation
 from canal.billing.invoicing import Charge
 from canal.billing.partner_money import PartnerTerms
 from canal.catalog.models import Plan, Product
 from canal.catalog.offer import Configuration, Offer
 from canal.core import audit
-from canal.core.errors import PermissionDenied, RuleViolation
+from canal.core.errors import RuleViolation
 from canal.notifications.services import emit_event
 from canal.orders import invoicing, notices, windows
 from canal.orders.effects import complete_order, order_event
 from canal.orders.models import Order, OrderKind
 from canal.subscriptions.models import Subscription
+from canal.subscriptions.provisioning import needs_provisioning, open_request
 
-PARTNER_ORDER_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.BILLING, Role.MEMBER)
-CUSTOMER_ORDER_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.BILLING)
 # Orders the placing side may cancel: they charge or create something (R1.15, R2.15).
 CANCELLABLE_KINDS = frozenset(
     {
@@ -77,18 +76,6 @@ class Draft:
     reason: str = ""
     terms_accepted: bool = False
     free_plan: bool = False
-
-
-def check_may_order(actor: Actor) -> None:
-    """Partners order for their clients, customers for themselves; vendors and operators do not."""
-    if actor.kind == OrganisationKind.PARTNER:
-        actor.require_role(*PARTNER_ORDER_ROLES)
-    elif actor.kind == OrganisationKind.CUSTOMER:
-        actor.require_role(*CUSTOMER_ORDER_ROLES)
-    else:
-        raise PermissionDenied(
-            _("Orders are placed by partners for their clients, or by customers themselves.")
-        )
 
 
 def check_terms(product: Product, details: OrderDetails) -> bool:
@@ -156,8 +143,6 @@ def summary_of(offer: Offer, configuration: Configuration) -> str:
 
 def record_order(*, actor: Actor | None, draft: Draft, now: datetime, process_now: bool = False) -> Order:
     """Creates, invoices and routes the order; see the module docstring."""
-    from canal.subscriptions.provisioning import needs_provisioning, open_request
-
     details = draft.details
     total = invoicing.total_of(draft.charges, draft.currency)
     relationship = draft.terms.relationship

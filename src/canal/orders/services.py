@@ -27,12 +27,12 @@ from canal.orders import invoicing, windows
 from canal.orders.effects import complete_order, order_event
 from canal.orders.locks import lock_order_and_request
 from canal.orders.models import Order, OrderKind, OrderStatus
+from canal.orders.permissions import check_may_order
 from canal.orders.placement import (
     CANCELLABLE_KINDS,
     Draft,
     OrderDetails,
     check_end_customer,
-    check_may_order,
     check_terms,
     record_order,
     summary_of,

@@ -35,7 +35,8 @@ from canal.core.models import AuditEntry
 from canal.orders import invoicing, notices
 from canal.orders.effects import renewal_start, term_months
 from canal.orders.models import Order, OrderKind, OrderStatus
-from canal.orders.placement import Draft, OrderDetails, check_may_order, check_terms, record_order, summary_of
+from canal.orders.permissions import check_may_order
+from canal.orders.placement import Draft, OrderDetails, check_terms, record_order, summary_of
 from canal.orders.services import Priced, price_order
 from canal.pricing import Proration
 from canal.subscriptions.models import Subscription, SubscriptionStatus

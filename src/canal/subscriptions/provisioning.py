@@ -24,9 +24,11 @@ from canal.core.calendar import BusinessCalendar
 from canal.core.errors import PermissionDenied, RuleViolation
 from canal.notifications.services import emit_event
 from canal.orders import notices, windows
+from canal.orders.effects import complete_order
+from canal.orders.invoicing import credit_order_invoice
 from canal.orders.locks import lock_order_and_request
 from canal.orders.models import Order, OrderKind, OrderStatus
-from canal.orders.placement import check_may_order
+from canal.orders.permissions import check_may_order
 from canal.orders.states import ORDER_MACHINE
 from canal.subscriptions.models import (
     ProvisioningRequest,
@@ -176,8 +178,6 @@ def complete_request(
     *, actor: Actor, request_id: int, vendor_account_id: str = "", now: datetime | None = None
 ) -> ProvisioningRequest:
     """The vendor has done it: the order is processed, the end customer and the reseller are told."""
-    from canal.orders.effects import complete_order
-
     now = now or timezone.now()
     account = vendor_account_id.strip()
     with transaction.atomic():
@@ -216,8 +216,6 @@ def fail_request(
     *, actor: Actor, request_id: int, reason: str, now: datetime | None = None
 ) -> ProvisioningRequest:
     """The vendor cannot do it: the order fails, its invoice is credited, the orderer is told why."""
-    from canal.orders.invoicing import credit_order_invoice
-
     now = now or timezone.now()
     if not reason.strip():
         raise RuleViolation(

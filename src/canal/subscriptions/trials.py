@@ -18,7 +18,8 @@ from canal.core.errors import Conflict, RuleViolation
 from canal.notifications.services import emit_event
 from canal.orders import notices, windows
 from canal.orders.models import Order, OrderKind, OrderStatus
-from canal.orders.placement import Draft, OrderDetails, check_may_order, record_order, summary_of
+from canal.orders.permissions import check_may_order
+from canal.orders.placement import Draft, OrderDetails, record_order, summary_of
 from canal.orders.services import price_order
 from canal.subscriptions.models import Subscription, SubscriptionStatus
 from canal.subscriptions.selectors import subscription_for
