@@ -24,7 +24,7 @@ from canal.catalog.offer import Configuration
 from canal.catalog.selectors import offer_for
 from canal.catalog.services import ConfigurationRefused, validate_configuration
 from canal.core import audit
-from canal.core.errors import PermissionDenied, RuleViolation
+from canal.core.errors import NotFound, RuleViolation
 from canal.core.money import Money
 from canal.support.models import PackPurchase, PackPurchaseStatus
 from canal.support.selectors import pack_for
@@ -47,11 +47,8 @@ class PackPreview:
 
 
 def preview_pack(*, actor: Actor, pack_id: int) -> PackPreview:
+    """Prices the pack for the actor's organisation as its invoice would; anyone may look."""
     pack = pack_for(actor, pack_id)
-    if actor.kind != OrganisationKind.CUSTOMER:
-        raise PermissionDenied(
-            _("Support packs are bought by the customer organisation that uses the credits.")
-        )
     product = pack.product
     configuration = Configuration(product=product.code, quantity=1, support_pack=pack.code)
     violations = validate_configuration(actor=actor, configuration=configuration)
@@ -81,11 +78,15 @@ def preview_pack(*, actor: Actor, pack_id: int) -> PackPreview:
 
 def buy_pack(*, actor: Actor, pack_id: int, pay_with: str, card_token: str = "") -> PackPurchase:
     """Invoices the pack to the customer and pays it as chosen; the credits arrive when it is paid."""
-    if actor.kind != OrganisationKind.CUSTOMER:
-        raise PermissionDenied(
-            _("Support packs are bought by the customer organisation that uses the credits."), field="pack"
+    # Like any id the actor may not act on, a pack it may not buy answers 404, saying who may buy it.
+    if actor.kind != OrganisationKind.CUSTOMER or not actor.has_role(*PAYING_ROLES):
+        raise NotFound(
+            _(
+                "No support pack with this id that you may buy: packs are bought by the customer's legal "
+                "representative, administrators or billing staff."
+            ),
+            field="pack",
         )
-    actor.require_role(*PAYING_ROLES)
     if pay_with not in PAY_WITH:
         raise RuleViolation(
             _("Choose how to pay: prepaid wallet, card or bank transfer."), code="pay_with", field="pay_with"

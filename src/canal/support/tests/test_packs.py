@@ -11,7 +11,7 @@ from canal.billing import services as billing
 from canal.billing.models import InvoiceStatus, JournalEntry
 from canal.billing.selectors import support_credit_balance
 from canal.billing.tests.helpers import PNG, fund_wallet
-from canal.core.errors import PermissionDenied, RuleViolation
+from canal.core.errors import RuleViolation
 from canal.support import packs
 from canal.support.models import PackPurchase, PackPurchaseStatus
 
@@ -111,6 +111,17 @@ def test_r2_13_the_pack_invoice_line_keeps_its_breakdown(desk):
     assert "Mini Pack" in line.description
 
 
-def test_r2_13_only_customers_buy_packs(desk):
-    with pytest.raises(PermissionDenied):
-        packs.buy_pack(actor=desk.agent, pack_id=desk.pack().pk, pay_with="card", card_token="tok_visa")
+def test_r2_13_only_customers_paying_staff_buy_packs_and_others_get_404(desk, api_as, make_actor):
+    member = make_actor(OrganisationKind.CUSTOMER, Role.MEMBER)
+    body = {"pay_with": "card", "card_token": "tok_visa"}
+    for actor in (desk.agent, desk.vendor_agent, member):
+        answer = api_as(actor).post(f"/support/packs/{desk.pack().pk}/purchases", body)
+        assert answer.status_code == 404
+        assert "legal representative" in answer.json()["message"]
+    assert not PackPurchase.objects.exists()
+
+
+def test_r2_13_support_staff_see_the_packs_and_their_prices_too(desk, api_as):
+    answer = api_as(desk.agent).get("/support/packs")
+    assert answer.status_code == 200
+    assert {pack["credits"] for pack in answer.json()} == {200, 100, 50}
