@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from canal.api.fields import Code, PositiveAmount, PositiveCount, Text
+from canal.api.fields import Code, Input, PositiveAmount, PositiveCount, Text
 from canal.billing import selectors
 
 
@@ -82,7 +82,7 @@ class InvoiceDetailOut(InvoiceOut):
         return list(invoice.lines.order_by("position"))
 
 
-class CreditNoteIn(Schema):
+class CreditNoteIn(Input):
     reason: Text(300)
     line_positions: list[PositiveCount] | None = Field(None, max_length=1000)
 
@@ -111,18 +111,18 @@ class PaymentOut(Schema):
         return payment["has_receipt"] if isinstance(payment, dict) else bool(payment.receipt)
 
 
-class PayIn(Schema):
+class PayIn(Input):
     method: Code = Field(..., description="wallet, cashback or card")
     amount: PositiveAmount | None = Field(None, description="Defaults to everything due.")
     card_token: Text(200) = ""
 
 
-class TopUpIn(Schema):
+class TopUpIn(Input):
     amount: PositiveAmount
     card_token: Text(200)
 
 
-class TransferIn(Schema):
+class TransferIn(Input):
     """A bank transfer notified with its receipt (multipart form fields)."""
 
     amount: PositiveAmount | None = Field(None, description="Defaults to everything due.")
@@ -133,12 +133,12 @@ class WalletTransferIn(TransferIn):
     amount: PositiveAmount
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(Input):
     amount_received: PositiveAmount | None = None
     note: Text(300) = ""
 
 
-class RejectIn(Schema):
+class RejectIn(Input):
     reason: Text(300)
 
 
