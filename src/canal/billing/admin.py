@@ -68,7 +68,7 @@ class PostingInline(ReadOnlyInline):
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyAdmin):
-    list_display = ["id", "booked_at", "reason", "memo", "invoice", "payment"]
+    list_display = ["id", "booked_at", "reason", "memo_text", "invoice", "payment"]
     list_filter = ["reason"]
     inlines = [PostingInline]
 

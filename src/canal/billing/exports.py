@@ -241,7 +241,7 @@ def journal_csv(actor: Actor) -> Iterator[str]:
                     entry.pk,
                     entry.booked_at.isoformat(timespec="seconds"),
                     entry.reason,
-                    entry.memo,
+                    entry.memo_text,
                     document,
                     owner,
                     posting.account.kind,

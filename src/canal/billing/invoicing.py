@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import ClientRelationship, Organisation, OrganisationKind, RelationshipStatus
@@ -324,7 +325,8 @@ def _post_invoice(invoice: Invoice, actor: Actor | None) -> None:
     if invoice.total:
         ledger.post(
             reason=EntryReason.INVOICE,
-            memo=_("Invoice %(code)s") % {"code": invoice.code},
+            memo=gettext_noop("Invoice %(code)s"),
+            memo_params={"code": invoice.code},
             legs=legs,
             invoice=invoice,
             user=getattr(actor, "user", None),
@@ -346,7 +348,8 @@ def _credit_cashback(invoice: Invoice, actor: Actor | None) -> None:
     for partner_id, amount in sorted(per_partner.items()):
         ledger.post(
             reason=EntryReason.CASHBACK,
-            memo=_("Cashback on invoice %(code)s") % {"code": invoice.code},
+            memo=gettext_noop("Cashback on invoice %(code)s"),
+            memo_params={"code": invoice.code},
             legs=[
                 Leg(ledger.organisation_account(partner_id, AccountKind.CASHBACK, invoice.currency), amount),
                 Leg(ledger.house_account(AccountKind.PARTNER_CASHBACK, invoice.currency), -amount),
@@ -480,7 +483,8 @@ def _post_credit_note(note: Invoice, invoice: Invoice, actor: Actor | None) -> N
         legs.append(Leg(ledger.house_account(AccountKind.TAX, currency), note.tax))
     ledger.post(
         reason=EntryReason.CREDIT_NOTE,
-        memo=_("Credit note %(note)s for %(code)s") % {"note": note.code, "code": invoice.code},
+        memo=gettext_noop("Credit note %(note)s for %(code)s"),
+        memo_params={"note": note.code, "code": invoice.code},
         legs=legs,
         invoice=note,
         user=user,
@@ -488,7 +492,8 @@ def _post_credit_note(note: Invoice, invoice: Invoice, actor: Actor | None) -> N
     if refund:
         ledger.post(
             reason=EntryReason.REFUND_TO_WALLET,
-            memo=_("Paid amount of %(code)s returned to the wallet") % {"code": invoice.code},
+            memo=gettext_noop("Paid amount of %(code)s returned to the wallet"),
+            memo_params={"code": invoice.code},
             legs=[
                 Leg(receivable, -refund),
                 Leg(
@@ -543,7 +548,8 @@ def _reverse_cashback(note: Invoice, actor: Actor | None) -> None:
             )
         ledger.post(
             reason=EntryReason.CASHBACK_REVERSAL,
-            memo=_("Cashback reversed by credit note %(code)s") % {"code": note.code},
+            memo=gettext_noop("Cashback reversed by credit note %(code)s"),
+            memo_params={"code": note.code},
             legs=legs,
             invoice=note,
             user=getattr(actor, "user", None),

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from canal.accounts.models import Organisation
 from canal.billing.memo import remembered
 from canal.billing.models import CREDITS, Account, AccountKind, EntryReason, JournalEntry, Posting
+from canal.core import stored_text
 from canal.core.errors import RuleViolation
 from canal.core.fields import AMOUNT_DECIMALS
 from canal.core.money import Money, round_money
@@ -88,6 +90,7 @@ def post(
     *,
     reason: EntryReason | str,
     memo: str,
+    memo_params: dict[str, Any] | None = None,
     legs: Iterable[Leg],
     invoice: object = None,
     payment: object = None,
@@ -95,7 +98,8 @@ def post(
     user: object = None,
 ) -> JournalEntry:
     """Write one balanced journal entry and move the balances; raises InsufficientBalance instead of
-    letting a wallet, cashback or credit account go below zero."""
+    letting a wallet, cashback or credit account go below zero. `memo` is a msgid marked with
+    gettext_noop, shown in each reader's language with `memo_params`."""
     merged: dict[int, Decimal] = defaultdict(Decimal)
     accounts: dict[int, Account] = {}
     for leg in legs:
@@ -128,6 +132,7 @@ def post(
         entry = JournalEntry.objects.create(
             reason=reason,
             memo=memo[:300],
+            memo_params=stored_text.stored_params(memo_params),
             invoice=invoice,
             payment=payment,
             document_type=document[0],

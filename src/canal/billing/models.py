@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from canal.core import stored_text
 from canal.core.fields import amount_field, currency_field
 
 # Support credits (R2.12-R2.14) are counted in credits, not money: they use this unit code in the ledger.
@@ -111,7 +112,10 @@ class JournalEntry(models.Model):
     """One balanced movement: its postings sum to zero per currency. Append-only."""
 
     reason = models.CharField(_("reason"), max_length=30, choices=EntryReason.choices)
+    # A msgid and its parameters, rendered in the reader's language (`memo_text`); rows booked before
+    # memos kept parameters hold their words as written.
     memo = models.CharField(_("memo"), max_length=300)
+    memo_params = models.JSONField(_("memo parameters"), default=dict, blank=True)
     booked_at = models.DateTimeField(_("booked at"), auto_now_add=True, db_index=True)
     invoice = models.ForeignKey(
         "Invoice",
@@ -147,7 +151,11 @@ class JournalEntry(models.Model):
         ordering = ["-booked_at", "-id"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.memo}"
+        return f"#{self.pk} {self.memo_text}"
+
+    @property
+    def memo_text(self) -> str:
+        return stored_text.render(self.memo, self.memo_params)
 
 
 class Posting(models.Model):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import Membership, Organisation, OrganisationKind, Role
@@ -129,14 +130,14 @@ def _settle(
     if excess:
         legs.append(Leg(ledger.organisation_account(payer_id, AccountKind.WALLET, currency), excess))
     reason = EntryReason.TOP_UP if invoice is None else EntryReason.PAYMENT
-    memo = (
-        _("Payment of %(code)s") % {"code": invoice.code}
-        if invoice is not None
-        else _("Top-up of the prepaid wallet")
-    )
     ledger.post(
         reason=reason,
-        memo=memo,
+        memo=(
+            gettext_noop("Payment of %(code)s")
+            if invoice is not None
+            else gettext_noop("Top-up of the prepaid wallet")
+        ),
+        memo_params={"code": invoice.code} if invoice is not None else None,
         legs=legs,
         invoice=invoice,
         payment=payment,
@@ -563,6 +564,11 @@ def _pending_transfer(payment_id: int) -> Payment:
     return payment
 
 
+PAYMENT_TO_CONFIRM = gettext_noop("Payment to confirm: %(payer)s, %(amount)s")
+PAYMENT_CONFIRMED = gettext_noop("Your payment of %(amount)s was confirmed.")
+PAYMENT_REJECTED = gettext_noop("Your payment of %(amount)s was rejected.")
+
+
 def _billing_users(organisation: Organisation) -> list:
     memberships = Membership.objects.filter(organisation=organisation, role__in=PAYING_ROLES).select_related(
         "user"
@@ -577,8 +583,11 @@ def _tell_operators(payment: Payment) -> None:
             notify(
                 recipient=user,
                 organisation=operator,
-                title=_("Payment to confirm: %(payer)s, %(amount)s")
-                % {"payer": payment.organisation, "amount": Money(payment.amount, payment.currency)},
+                message=PAYMENT_TO_CONFIRM,
+                params={
+                    "payer": payment.organisation.name,
+                    "amount": Money(payment.amount, payment.currency),
+                },
                 url=reverse("billing:payment_queue"),
             )
 
@@ -591,12 +600,8 @@ def _tell_payer(payment: Payment) -> None:
         notify(
             recipient=user,
             organisation=payer,
-            title=(
-                _("Your payment of %(amount)s was confirmed.")
-                if confirmed
-                else _("Your payment of %(amount)s was rejected.")
-            )
-            % {"amount": context["amount"]},
+            message=PAYMENT_CONFIRMED if confirmed else PAYMENT_REJECTED,
+            params={"amount": context["amount"]},
             body=payment.decision_note,
             url=reverse("billing:wallet"),
         )

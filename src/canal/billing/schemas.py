@@ -174,7 +174,7 @@ class MovementOut(Schema):
 
     @staticmethod
     def resolve_memo(posting) -> str:
-        return posting.entry.memo
+        return posting.entry.memo_text
 
     @staticmethod
     def resolve_invoice_id(posting) -> int | None:

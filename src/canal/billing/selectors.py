@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
@@ -19,6 +19,7 @@ from canal.billing.models import (
     Account,
     AccountKind,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     JournalEntry,
@@ -59,6 +60,20 @@ def sees_cashback(actor: Actor, line: InvoiceLine) -> bool:
     """R4.7: a line's cashback is the partner's margin; only operator staff and that partner see it."""
     return actor.is_operator or (
         line.cashback_partner_id is not None and line.cashback_partner_id == actor.organisation.pk
+    )
+
+
+def invoices_to_pay(actor: Actor, invoice_ids: list[int]) -> set[int]:
+    """Which of `invoice_ids` the actor's organisation still has to pay (issued, something due), in one
+    query, so a list offers "Pay" only where paying is possible."""
+    return set(
+        Invoice.objects.filter(
+            pk__in=invoice_ids,
+            organisation=actor.organisation,
+            kind=InvoiceKind.INVOICE,
+            status=InvoiceStatus.ISSUED,
+            total__gt=F("amount_paid") + F("amount_credited"),
+        ).values_list("pk", flat=True)
     )
 
 

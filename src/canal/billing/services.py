@@ -19,6 +19,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import Organisation, Role
@@ -184,7 +185,8 @@ def add_support_credits(
     with transaction.atomic():
         entry = ledger.post(
             reason=EntryReason.SUPPORT_CREDITS,
-            memo=_("%(credits)s support credits added") % {"credits": credits},
+            memo=gettext_noop("%(credits)s support credits added"),
+            memo_params={"credits": credits},
             legs=[
                 Leg(ledger.organisation_account(organisation, AccountKind.SUPPORT_CREDITS, CREDITS), credits),
                 Leg(ledger.house_account(AccountKind.CREDITS_ISSUED, CREDITS), -credits),
@@ -205,7 +207,8 @@ def spend_support_credits(
     with transaction.atomic():
         entry = ledger.post(
             reason=EntryReason.SUPPORT_CREDITS,
-            memo=_("%(credits)s support credits spent") % {"credits": credits},
+            memo=gettext_noop("%(credits)s support credits spent"),
+            memo_params={"credits": credits},
             legs=[
                 Leg(
                     ledger.organisation_account(organisation, AccountKind.SUPPORT_CREDITS, CREDITS), -credits

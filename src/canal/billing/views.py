@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
 from canal.accounts.scope import visible_organisations
-from canal.billing import exports, selectors, services
+from canal.billing import exports, previews, selectors, services
 from canal.billing.forms import (
     CardForm,
     ConfirmForm,
@@ -33,10 +33,13 @@ from canal.billing.models import InvoiceKind, InvoiceStatus, PaymentStatus
 from canal.billing.payments import receipt_content_type
 from canal.billing.pdf import render_invoice_pdf
 from canal.billing.presenters import step_detail, step_label
+from canal.core import formats
 from canal.core.errors import CanalError
 from canal.core.idempotency import run_once
 from canal.core.money import Money
+from canal.portal import confirm
 from canal.portal.actor import portal_actor
+from canal.portal.confirm import Fact
 
 PAGE_SIZE = 25
 
@@ -150,6 +153,28 @@ def pay_invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
         messages.error(request, _("Check the amount."))
         return redirect(target)
     data = form.cleaned_data
+    if not confirm.confirmed(request):
+        try:
+            preview = previews.balance_payment(
+                actor=actor, invoice_id=invoice_id, amount=data["amount"], method=data["method"]
+            )
+        except CanalError as error:
+            if error.status == 404:
+                raise
+            _refused(request, error)
+            return redirect(target)
+        return confirm.ask(
+            request,
+            title=_("Pay invoice %(code)s") % {"code": preview.invoice_code},
+            facts=[
+                Fact(_("Amount"), formats.money(preview.amount), strong=True),
+                Fact(_("Paid from"), preview.payment.get_method_display()),
+                Fact(_("Balance after paying"), formats.money(preview.balance_after)),
+                Fact(_("Still due on the invoice"), formats.money(preview.still_due)),
+            ],
+            confirm_label=_("Pay %(amount)s") % {"amount": formats.money(preview.amount)},
+            back_url=target,
+        )
     try:
         _once(
             request,
@@ -340,6 +365,42 @@ def payment_receipt(request: HttpRequest, payment_id: int) -> HttpResponse:
 def confirm_payment(request: HttpRequest, payment_id: int) -> HttpResponse:
     actor = portal_actor(request)
     form = ConfirmForm(request.POST)
+    if form.is_valid() and not confirm.confirmed(request):
+        data = form.cleaned_data
+        try:
+            preview = previews.transfer_confirmation(
+                actor=actor, payment_id=payment_id, amount_received=data["amount_received"], note=data["note"]
+            )
+        except CanalError as error:
+            if error.status == 404:
+                raise
+            _refused(request, error)
+            return redirect("billing:payment_queue")
+        payment = preview.payment
+        facts = [
+            Fact(_("Payer"), payment.organisation.name),
+            Fact(_("Amount received"), formats.money(preview.amount), strong=True),
+            Fact(_("Means"), payment.get_method_display()),
+        ]
+        if preview.invoice_code:
+            facts.append(
+                Fact(
+                    _("Applied to invoice %(code)s") % {"code": preview.invoice_code},
+                    formats.money(preview.applied),
+                )
+            )
+        facts.append(Fact(_("Added to the payer's wallet"), formats.money(preview.to_wallet)))
+        return confirm.ask(
+            request,
+            title=_("Confirm the transfer from %(payer)s") % {"payer": payment.organisation.name},
+            facts=facts,
+            note=_(
+                "Confirm only when the bank statement shows this amount. "
+                "A confirmed payment cannot be rejected later."
+            ),
+            confirm_label=_("Confirm %(amount)s received") % {"amount": formats.money(preview.amount)},
+            back_url=reverse("billing:payment_queue"),
+        )
     if form.is_valid():
         try:
             services.confirm_payment(
@@ -365,6 +426,23 @@ def reject_payment(request: HttpRequest, payment_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why the payment is rejected, so the payer can put it right."))
         return redirect("billing:payment_queue")
+    if not confirm.confirmed(request):
+        payment = selectors.payment_for(actor, payment_id)
+        return confirm.ask(
+            request,
+            title=_("Reject the transfer from %(payer)s") % {"payer": payment.organisation.name},
+            facts=[
+                Fact(_("Payer"), payment.organisation.name),
+                Fact(
+                    _("Amount notified"), formats.money(Money(payment.amount, payment.currency)), strong=True
+                ),
+                Fact(_("Reason sent to the payer"), form.cleaned_data["reason"]),
+            ],
+            note=_("No money moves. The payer is told why; a rejected payment cannot be confirmed later."),
+            confirm_label=_("Reject the payment"),
+            back_url=reverse("billing:payment_queue"),
+            danger=True,
+        )
     try:
         services.reject_payment(actor=actor, payment_id=payment_id, reason=form.cleaned_data["reason"])
     except CanalError as error:

@@ -2,9 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canal.core import stored_text
+
 
 class Notification(models.Model):
-    """An in-app notification for one user, shown in the portal header until read."""
+    """An in-app notification for one user, shown in the portal header until read. Its words are a message
+    id and parameters rendered in the reader's language when shown (`heading`, `text`); `title` and `body`
+    hold words nobody can translate (what a person wrote) and rows written before messages were stored."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -15,8 +19,11 @@ class Notification(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
     body = models.TextField(_("text"), blank=True)
+    message = models.CharField(_("message id"), max_length=300, blank=True)
+    body_message = models.TextField(_("text message id"), blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -28,7 +35,15 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        return stored_text.render(self.message, self.params) if self.message else self.title
+
+    @property
+    def text(self) -> str:
+        return stored_text.render(self.body_message, self.params) if self.body_message else self.body
 
 
 class WebhookEndpoint(models.Model):

@@ -13,6 +13,15 @@ class NotificationOut(Schema):
     created_at: datetime
     read_at: datetime | None
 
+    # In the language of the request (Accept-Language), whoever's action wrote the notification.
+    @staticmethod
+    def resolve_title(notification) -> str:
+        return notification.heading
+
+    @staticmethod
+    def resolve_body(notification) -> str:
+        return notification.text
+
 
 class ReadAllOut(Schema):
     marked: int = Field(..., description="How many notifications were unread.")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import Organisation, Role, User
-from canal.core import audit
+from canal.core import audit, stored_text
 from canal.core.errors import NotFound
 from canal.notifications import outbound
 from canal.notifications.models import Notification, WebhookDelivery, WebhookEndpoint
@@ -20,10 +20,30 @@ WEBHOOK_ADMIN_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN)
 
 
 def notify(
-    *, recipient: User, organisation: Organisation, title: str, body: str = "", url: str = ""
+    *,
+    recipient: User,
+    organisation: Organisation,
+    message: str = "",
+    body_message: str = "",
+    params: dict[str, Any] | None = None,
+    title: str = "",
+    body: str = "",
+    url: str = "",
 ) -> Notification:
+    """`message` (and `body_message`) are msgids marked with gettext_noop, shown in the reader's language
+    with `params` (Money and dates are written the reader's way). `title` and `body` are for words that
+    cannot be translated, such as what a person wrote."""
+    if not (message or title):
+        raise ValueError("A notification needs a message id or a title.")
     return Notification.objects.create(
-        recipient=recipient, organisation=organisation, title=title, body=body, url=url
+        recipient=recipient,
+        organisation=organisation,
+        message=message,
+        body_message=body_message,
+        params=stored_text.stored_params(params),
+        title=title[:200],
+        body=body,
+        url=url,
     )
 
 

@@ -8,8 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from canal.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from canal.notifications.email import send_email
@@ -68,9 +67,35 @@ def _mail(user: User, organisation: Organisation | None, template: str, context:
     )
 
 
-def _in_app(user: User, organisation: Organisation, title: Any, body: Any, url: str, language: str) -> None:
-    with translation.override(language):
-        notify(recipient=user, organisation=organisation, title=str(title), body=str(body), url=url)
+PROVISIONED = gettext_noop("%(product)s for %(customer)s is provisioned")
+PROVISIONED_BODY = gettext_noop("Order %(order)s is done. Vendor account: %(account)s.")
+INQUIRY = gettext_noop("The vendor asks about order %(order)s")
+NOT_PROVISIONED = gettext_noop("Order %(order)s could not be provisioned")
+OVERDUE = gettext_noop("Provisioning overdue: %(order)s")
+OVERDUE_BODY = gettext_noop("%(vendor)s was due to provision %(product)s for %(customer)s by %(due)s.")
+RENEWAL_FAILED = gettext_noop("Renewal failed: %(subscription)s")
+RENEWAL_FAILED_BODY = gettext_noop("The renewal of %(product)s for %(customer)s failed: %(reason)s")
+
+
+def _in_app(
+    user: User,
+    organisation: Organisation,
+    url: str,
+    message: str,
+    params: dict[str, Any],
+    body_message: str = "",
+    body: str = "",
+) -> None:
+    """Stored as message ids, rendered in the reader's language when shown; `body` is a person's words."""
+    notify(
+        recipient=user,
+        organisation=organisation,
+        message=message,
+        body_message=body_message,
+        params=params,
+        body=body,
+        url=url,
+    )
 
 
 def order_placed(order: Order, request: ProvisioningRequest | None) -> None:
@@ -107,7 +132,6 @@ def provisioning_done(order: Order, subscription: Subscription) -> None:
         )
     user = order.placed_by_user
     if order.notify_me and user is not None:
-        language = language_of(user, order.placed_by)
         url = order_url(order)
         _mail(
             user,
@@ -115,16 +139,13 @@ def provisioning_done(order: Order, subscription: Subscription) -> None:
             "provisioning_done",
             {"order": order, "subscription": subscription, "url": absolute(url)},
         )
-        with translation.override(language):
-            title = _("%(product)s for %(customer)s is provisioned") % {
-                "product": subscription.product.name,
-                "customer": subscription.customer.name,
-            }
-            body = _("Order %(order)s is done. Vendor account: %(account)s.") % {
-                "order": order.reference,
-                "account": subscription.vendor_account_id or "-",
-            }
-        _in_app(user, order.placed_by, title, body, url, language)
+        params = {
+            "product": subscription.product.name,
+            "customer": subscription.customer.name,
+            "order": order.reference,
+            "account": subscription.vendor_account_id or "-",
+        }
+        _in_app(user, order.placed_by, url, PROVISIONED, params, PROVISIONED_BODY)
 
 
 def inquiry(request: ProvisioningRequest) -> None:
@@ -132,10 +153,8 @@ def inquiry(request: ProvisioningRequest) -> None:
     user = order.placed_by_user
     if user is None:
         return
-    language = language_of(user, order.placed_by)
-    with translation.override(language):
-        title = _("The vendor asks about order %(order)s") % {"order": order.reference}
-    _in_app(user, order.placed_by, title, request.question, order_url(order), language)
+    params = {"order": order.reference}
+    _in_app(user, order.placed_by, order_url(order), INQUIRY, params, body=request.question)
 
 
 def provisioning_failed(request: ProvisioningRequest) -> None:
@@ -143,10 +162,8 @@ def provisioning_failed(request: ProvisioningRequest) -> None:
     user = order.placed_by_user
     if user is None:
         return
-    language = language_of(user, order.placed_by)
-    with translation.override(language):
-        title = _("Order %(order)s could not be provisioned") % {"order": order.reference}
-    _in_app(user, order.placed_by, title, request.failure_reason, order_url(order), language)
+    params = {"order": order.reference}
+    _in_app(user, order.placed_by, order_url(order), NOT_PROVISIONED, params, body=request.failure_reason)
 
 
 def provisioning_overdue(request: ProvisioningRequest) -> None:
@@ -154,16 +171,14 @@ def provisioning_overdue(request: ProvisioningRequest) -> None:
     url = reverse("orders:provisioning_detail", args=[request.pk])
     for operator in Organisation.objects.filter(kind=OrganisationKind.OPERATOR):
         for user in users_with_roles(operator, (Role.ADMIN, Role.SUPPORT_AGENT, Role.LEGAL_REPRESENTATIVE)):
-            language = language_of(user, operator)
-            with translation.override(language):
-                title = _("Provisioning overdue: %(order)s") % {"order": request.order.reference}
-                body = _("%(vendor)s was due to provision %(product)s for %(customer)s by %(due)s.") % {
-                    "vendor": request.vendor.name,
-                    "product": request.order.product.name,
-                    "customer": request.order.customer.name,
-                    "due": request.due_at.strftime("%Y-%m-%d %H:%M UTC"),
-                }
-            _in_app(user, operator, title, body, url, language)
+            params = {
+                "order": request.order.reference,
+                "vendor": request.vendor.name,
+                "product": request.order.product.name,
+                "customer": request.order.customer.name,
+                "due": request.due_at,
+            }
+            _in_app(user, operator, url, OVERDUE, params, OVERDUE_BODY)
             _mail(
                 user,
                 operator,
@@ -195,17 +210,13 @@ def renewal_failed(subscription: Subscription, reason: str) -> None:
     url = subscription_url(subscription)
     for operator in Organisation.objects.filter(kind=OrganisationKind.OPERATOR):
         for user in users_with_roles(operator, (Role.ADMIN, Role.SUPPORT_AGENT, Role.LEGAL_REPRESENTATIVE)):
-            language = language_of(user, operator)
-            with translation.override(language):
-                title = _("Renewal failed: %(subscription)s") % {
-                    "subscription": subscription.name or subscription.product.name
-                }
-                body = _("The renewal of %(product)s for %(customer)s failed: %(reason)s") % {
-                    "product": subscription.product.name,
-                    "customer": subscription.customer.name,
-                    "reason": reason,
-                }
-            _in_app(user, operator, title, body, url, language)
+            params = {
+                "subscription": subscription.name or subscription.product.name,
+                "product": subscription.product.name,
+                "customer": subscription.customer.name,
+                "reason": reason,
+            }
+            _in_app(user, operator, url, RENEWAL_FAILED, params, RENEWAL_FAILED_BODY)
             _mail(
                 user,
                 operator,

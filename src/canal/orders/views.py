@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
+from canal.billing import selectors as billing_selectors
 from canal.catalog import selectors as catalog_selectors
 from canal.catalog.services import ConfigurationRefused
 from canal.core.errors import CanalError
@@ -44,11 +45,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(order, services.cancellation_refusal(order, now) is None) for order in page]
+    to_pay = billing_selectors.invoices_to_pay(
+        actor, [order.invoice_id for order in page if order.invoice_id]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
         "rows": rows,
+        "to_pay": to_pay,
         "filters": filters,
         "statuses": OrderStatus.choices,
         "kinds": OrderKind.choices,
@@ -189,7 +194,8 @@ def _initial(offer: Any, customer_id: int | None, query: Any) -> Any:
         data["customer"] = str(customer_id)
     if query.get("kind") == "trial":
         data["kind"] = "trial"
-    for key in ("vendor_account_id", "end_customer_email", "end_customer_name", "customer"):
+    # A converted trial keeps its quantity (issue 14: "Convert" dropped it).
+    for key in ("vendor_account_id", "end_customer_email", "end_customer_name", "customer", "quantity"):
         if query.get(key):
             data[key] = query[key]
     if query.getlist("add_ons"):

@@ -58,6 +58,7 @@ def subscription_detail(request: HttpRequest, subscription_id: int) -> HttpRespo
             {
                 "product": subscription.product.code,
                 "plan": subscription.plan.code if subscription.plan else "",
+                "quantity": subscription.quantity,
                 "customer": subscription.customer_id,
                 "vendor_account_id": subscription.vendor_account_id,
                 "end_customer_email": subscription.end_customer_email,

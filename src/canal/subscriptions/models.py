@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubscriptionStatus(models.TextChoices):
@@ -10,7 +11,8 @@ class SubscriptionStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     EXPIRED = "expired", _("Expired")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Spanish agrees with "suscripción" (feminine), unlike an order's "Cancelado".
+    CANCELLED = "cancelled", pgettext_lazy("subscription status", "Cancelled")
 
 
 class Subscription(models.Model):
@@ -181,8 +183,9 @@ class ProvisioningStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     INQUIRING = "inquiring", _("Waiting for the orderer")
     APPROVED = "approved", _("Done")
-    FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Spanish agrees with "solicitud" (feminine), like "Completada".
+    FAILED = "failed", pgettext_lazy("provisioning status", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("provisioning status", "Cancelled")
 
 
 class ProvisioningRequest(models.Model):

@@ -105,6 +105,10 @@ def test_r2_15_the_operator_confirms_a_notified_transfer(live_server, open_porta
 
     with page.expect_navigation():
         page.click("main table form[action$='/confirm/'] button")
+    expect(page.locator(".confirm-card")).to_contain_text(due.code)
+    screenshot(page, "billing-confirm-transfer-es")
+    with page.expect_navigation():
+        page.click(".confirm-actions button")
     expect(page.locator(".notice-success")).to_be_visible()
     due.refresh_from_db()
     assert due.amount_paid == 1000

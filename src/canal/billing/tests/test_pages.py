@@ -42,10 +42,36 @@ def test_paying_from_the_wallet_in_the_portal(portal_login, customer):
     fund_wallet(customer.organisation, "100.00")
     invoice = issued_invoice(customer.organisation, "80.00")
 
-    portal_login(customer.user).post(f"/billing/invoices/{invoice.pk}/pay/", {"method": "wallet"})
+    portal_login(customer.user).post(
+        f"/billing/invoices/{invoice.pk}/pay/", {"method": "wallet", "confirmed": "1"}
+    )
 
     invoice.refresh_from_db()
     assert invoice.status == "paid"
+
+
+def test_paying_from_the_wallet_first_shows_the_exact_amount_and_means_and_moves_nothing(
+    portal_login, customer
+):
+    fund_wallet(customer.organisation, "100.00")
+    invoice = issued_invoice(customer.organisation, "80.00")
+    customer.user.language = "en"
+    customer.user.save(update_fields=["language"])
+
+    page = (
+        portal_login(customer.user)
+        .post(f"/billing/invoices/{invoice.pk}/pay/", {"method": "wallet", "idempotency_key": "p-1"})
+        .content.decode()
+    )
+
+    invoice.refresh_from_db()
+    assert invoice.status == "issued"
+    assert wallet_of(customer.organisation) == 100
+    assert "Pay €80.00" in page
+    assert "Prepaid wallet" in page
+    assert "€20.00" in page  # what the wallet holds after paying
+    assert 'name="idempotency_key" value="p-1"' in page
+    assert 'name="confirmed" value="1"' in page
 
 
 def test_r2_15_notifying_a_transfer_in_the_portal_puts_it_in_the_operators_queue(portal_login, customer, db):
@@ -70,11 +96,40 @@ def test_the_operator_confirms_a_top_up_in_the_portal(portal_login, customer, op
     )
     payment = customer.organisation.payments.get()
 
-    portal_login(operator.user).post(f"/billing/payments/{payment.pk}/confirm/", {})
+    operator_portal = portal_login(operator.user)
+    preview = operator_portal.post(f"/billing/payments/{payment.pk}/confirm/", {}, HTTP_ACCEPT_LANGUAGE="en")
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    assert "60.00" in preview.content.decode()
+
+    operator_portal.post(f"/billing/payments/{payment.pk}/confirm/", {"confirmed": "1"})
 
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CONFIRMED
     assert wallet_of(customer.organisation) == 60
+
+
+def test_r2_15_rejecting_a_transfer_asks_first_and_moves_nothing(portal_login, customer, operator):
+    receipt = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4", content_type="application/pdf")
+    portal_login(customer.user).post(
+        "/billing/wallet/transfer/", {"amount": "60.00", "receipt": receipt, "idempotency_key": "k3"}
+    )
+    payment = customer.organisation.payments.get()
+    operator_portal = portal_login(operator.user)
+
+    preview = operator_portal.post(
+        f"/billing/payments/{payment.pk}/reject/", {"reason": "Not on the statement"}
+    )
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    assert "Not on the statement" in preview.content.decode()
+
+    operator_portal.post(
+        f"/billing/payments/{payment.pk}/reject/", {"reason": "Not on the statement", "confirmed": "1"}
+    )
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REJECTED
+    assert wallet_of(customer.organisation) == 0
 
 
 def test_the_confirmation_queue_is_not_for_customers(portal_login, customer):
@@ -102,7 +157,7 @@ def test_a_double_submitted_wallet_payment_pays_once(portal_login, customer):
     fund_wallet(customer.organisation, "100.00")
     invoice = issued_invoice(customer.organisation, "80.00", "20.00")
     browser = portal_login(customer.user)
-    form = {"method": "wallet", "amount": "30.00", "idempotency_key": "pay-1"}
+    form = {"method": "wallet", "amount": "30.00", "idempotency_key": "pay-1", "confirmed": "1"}
 
     browser.post(f"/billing/invoices/{invoice.pk}/pay/", form)
     browser.post(f"/billing/invoices/{invoice.pk}/pay/", form)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from canal.orders.models import Order
 from canal.orders.tests.conftest import END_CUSTOMER, order_body, place, provision
-from canal.subscriptions.models import ProvisioningRequest
+from canal.subscriptions.models import ProvisioningRequest, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,45 @@ def test_other_organisations_orders_answer_404(portal_login, api_as, marketplace
     response = portal_login(customer.user).get(reverse("orders:detail", args=[order["id"]]))
 
     assert response.status_code == 404
+
+
+def test_r2_15_an_orders_row_offers_pay_only_while_its_invoice_is_due(portal_login, api_as, marketplace):
+    from canal.billing.services import pay_from_balance
+    from canal.billing.tests.helpers import fund_wallet, issued_invoice
+
+    order = place(api_as(marketplace.partner), order_body(marketplace.client))
+    partner = marketplace.partner.organisation
+    invoice = issued_invoice(partner, "80.00")
+    Order.objects.filter(pk=order["id"]).update(invoice_id=invoice.pk, payer=partner)
+    browser = portal_login(marketplace.partner.user)
+
+    due = browser.get(reverse("orders:list")).content.decode()
+    fund_wallet(partner, "80.00", invoice.currency)
+    pay_from_balance(actor=marketplace.partner, invoice_id=invoice.pk)
+    paid = browser.get(reverse("orders:list")).content.decode()
+
+    # "Notify payment" opens the invoice's transfer form (a page), never a POST-only URL by GET.
+    assert f'href="/billing/invoices/{invoice.pk}/#pay-transfer">Notify payment' in due
+    assert browser.get(f"/billing/invoices/{invoice.pk}/").status_code == 200
+    assert "Notify payment" not in paid
+    assert ">Pay</a>" not in paid
+    assert f'href="/billing/invoices/{invoice.pk}/">Invoice</a>' in paid
+
+
+def test_r1_9_convert_carries_the_trials_quantity_into_the_order_form(portal_login, api_as, marketplace):
+    order = place(
+        api_as(marketplace.partner),
+        {**order_body(marketplace.client), "kind": "trial", "quantity": 3, "package": ""},
+    )
+    provision(api_as(marketplace.vendor_actor), order["id"], "TW-Q")
+    # A trial modified to 12 users, unlike the plan's default, so a dropped quantity would show.
+    Subscription.objects.filter(pk=order["subscription_id"]).update(quantity=12)
+    browser = portal_login(marketplace.partner.user)
+    page = browser.get(reverse("lifecycle:detail", args=[order["subscription_id"]])).content.decode()
+    convert_url = page.split('data-action="convert"', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+
+    form = browser.get(convert_url.replace("&amp;", "&")).content.decode()
+
+    trial = Subscription.objects.get(pk=order["subscription_id"])
+    assert f"quantity={trial.quantity}" in convert_url
+    assert f'name="quantity" min="0" inputmode="numeric" value="{trial.quantity}"' in form

@@ -87,7 +87,8 @@ def test_r1_12_an_overdue_request_is_flagged_to_operators_once(
 
     request.refresh_from_db()
     assert request.overdue_flagged_at is not None
-    assert Notification.objects.filter(recipient=operator.user, title__contains=order["reference"]).exists()
+    flagged = Notification.objects.filter(recipient=operator.user)
+    assert [note.params["order"] for note in flagged] == [order["reference"]]
     assert [message.to for message in mail.outbox] == [[operator.user.email]]
     overdue = api_as(operator).get("/provisioning-requests", overdue=True).json()["results"]
     assert [row["id"] for row in overdue] == [request.pk]

@@ -60,7 +60,7 @@ def test_r1_16_a_failed_renewal_is_flagged_to_operators_once(
 
     notes = Notification.objects.filter(recipient=staff)
     assert notes.count() == 1
-    assert "refuses this configuration" in notes.get().body
+    assert "refuses this configuration" in notes.get().text
     assert [message.to for message in mail.outbox] == [[staff.email]]
     subscription.refresh_from_db()
     assert subscription.orders.filter(kind="renewal").count() == 0

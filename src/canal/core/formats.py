@@ -1,0 +1,30 @@
+"""Money and dates written the reader's way: babel, with the locale of the active language. Pages, CSVs,
+e-mails and stored text all format through here, so one page never shows "EUR 30.00" beside "30,00 €"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from django.utils import timezone, translation
+
+from canal.core.money import Money
+
+LOCALES = {"es": "es_ES", "en": "en_GB"}
+
+
+def current_locale() -> str:
+    """The babel locale of the active language ("es" -> "es_ES")."""
+    return LOCALES.get((translation.get_language() or "es")[:2], "es_ES")
+
+
+def money(value: Money) -> str:
+    """ "1.234,50 €" in Spanish, "€1,234.50" in English."""
+    return value.format(current_locale())
+
+
+def when(value: datetime | date) -> str:
+    """A moment (in the site's time zone) or a day, in the medium length of the reader's locale."""
+    if isinstance(value, datetime):
+        return format_datetime(timezone.localtime(value), format="medium", locale=current_locale())
+    return format_date(value, format="medium", locale=current_locale())

@@ -1,0 +1,50 @@
+"""The shared "check, then confirm" step before an action that moves money or cannot be undone: the form
+posts once to see exactly what will happen (amount, means, what changes), and once more to do it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+CONFIRMED = "confirmed"
+_NOT_CARRIED = {"csrfmiddlewaretoken", CONFIRMED}
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+    strong: bool = False
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """Whether this POST is the second one, sent from the confirmation page."""
+    return request.POST.get(CONFIRMED) == "1"
+
+
+def ask(
+    request: HttpRequest,
+    *,
+    title: str,
+    facts: list[Fact],
+    confirm_label: str,
+    back_url: str,
+    note: str = "",
+    danger: bool = False,
+) -> HttpResponse:
+    """The confirmation page: `facts` say what will happen; the same form fields (the idempotency key
+    among them) are posted again to the same URL with `confirmed=1`."""
+    carried = [(name, value) for name, value in request.POST.items() if name not in _NOT_CARRIED]
+    context = {
+        "title": title,
+        "facts": facts,
+        "note": note,
+        "carried": carried,
+        "action": request.path,
+        "confirm_label": confirm_label,
+        "back_url": back_url,
+        "danger": danger,
+    }
+    return render(request, "portal/confirm.html", context)
