@@ -109,3 +109,25 @@ def test_r4_5_limited_access_leaves_the_billing_with_the_client(
     )
 
     assert limited.json()["payment_mode"] == "customer"
+
+
+def test_r4_5_a_partner_with_limited_access_orders_a_granted_product_and_no_other(
+    api_as, operator, programme_partner, legal, load_catalog
+):
+    load_catalog("alpenhost")
+    client = legal(OrganisationKind.CUSTOMER, currency="CHF", country="CH")
+    link_client(
+        actor=None,
+        partner=programme_partner.organisation,
+        client=client.organisation,
+        access=AccessLevel.LIMITED,
+        product_codes=["alpenhost-mail"],
+    )
+    api = api_as(programme_partner)
+    base = {"customer_id": client.organisation.pk, "quantity": 1, "accept_terms": True}
+
+    granted = api.post("/orders", {**base, "product": "alpenhost-mail", "plan": "mail"})
+    refused = api.post("/orders", {**base, "product": "alpenhost-web-hosting", "plan": "web-hosting"})
+
+    assert granted.status_code == 201, granted.json()
+    assert (refused.status_code, refused.json()["code"]) == (422, "product_not_granted")
