@@ -29,6 +29,7 @@ def main(path: str) -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
     catalog.save()
     missing = [entry.msgid for entry in catalog.untranslated_entries() + catalog.fuzzy_entries()]
     for msgid in missing:
