@@ -258,6 +258,24 @@ def _warm_house_accounts(run_date: date) -> None:
             ledger.house_account(kind, currency)
 
 
+@dataclass
+class _Drafted:
+    """A payer's work done in the first half of a batch: its charges moved on, its invoices drafted."""
+
+    billing_account: BillingAccount
+    drafts: list[Invoice]
+    billed: int
+
+
+class _IssueFailed(Exception):
+    """Issuing a payer's drafts failed at the end of a batch; the batch rolls back and that payer is
+    billed again alone, where its failure is reported without holding the others back."""
+
+    def __init__(self, billing_account_id: int) -> None:
+        super().__init__(billing_account_id)
+        self.billing_account_id = billing_account_id
+
+
 def _run_batches(
     run: BillingRun,
     run_date: date,
@@ -266,32 +284,80 @@ def _run_batches(
     issued: list[int],
     failed: set[int],
 ) -> None:
+    alone: set[int] = set()
     while True:
-        with transaction.atomic():
-            claimed = list(_claim_batch(run_date, batch_size, failed))
-            if not claimed:
-                break
-            for billing_account in claimed:
-                try:
-                    with transaction.atomic():
-                        invoices, billed = _bill_payer(billing_account, run_date)
-                except Exception:
-                    logger.exception(
-                        "billing run %s: payer %s failed", run.pk, billing_account.organisation_id
-                    )
-                    failed.add(billing_account.pk)
-                    run.failures += 1
-                else:
-                    issued.extend(invoice.pk for invoice in invoices)
-                    run.invoices_issued += len(invoices)
-                    run.charges_billed += billed
-                if on_payer_done is not None:
-                    on_payer_done()
-            run.heartbeat_at = timezone.now()
-            run.save(update_fields=["invoices_issued", "charges_billed", "failures", "heartbeat_at"])
+        try:
+            with transaction.atomic():
+                claimed = list(_claim_batch(run_date, batch_size, failed | alone))
+                if not claimed:
+                    break
+                done = _bill_batch(run, claimed, run_date, failed, on_payer_done)
+                _save_progress(run, done, issued, on_payer_done)
+        except _IssueFailed as failure:
+            alone.add(failure.billing_account_id)
+    for billing_account_id in sorted(alone):
+        try:
+            with transaction.atomic():
+                claimed = list(_claim_batch(run_date, 1, failed, only=billing_account_id))
+                if claimed:
+                    done = _bill_batch(run, claimed, run_date, failed, on_payer_done)
+                    _save_progress(run, done, issued, on_payer_done)
+        except _IssueFailed:
+            failed.add(billing_account_id)
+            run.failures += 1
+            _save_progress(run, [], issued, None)
+            if on_payer_done is not None:
+                on_payer_done()
 
 
-def _claim_batch(run_date: date, batch_size: int, failed: set[int]) -> Iterator[BillingAccount]:
+def _bill_batch(
+    run: BillingRun,
+    claimed: list[BillingAccount],
+    run_date: date,
+    failed: set[int],
+    on_payer_done: Callable[[], None] | None,
+) -> list[_Drafted]:
+    """Drafts every claimed payer's invoices first, each payer in a savepoint of its own, and only then
+    issues them: the gap-free counter row is locked from the batch's first number to its commit, so
+    drafting (the end-of-cycle actions, the charges, the lines) happens before and another worker's
+    numbering does not wait for it."""
+    drafted: list[_Drafted] = []
+    for billing_account in claimed:
+        try:
+            with transaction.atomic():
+                drafted.append(_draft_payer(billing_account, run_date))
+        except Exception:
+            logger.exception("billing run %s: payer %s failed", run.pk, billing_account.organisation_id)
+            failed.add(billing_account.pk)
+            run.failures += 1
+            if on_payer_done is not None:
+                on_payer_done()
+    for work in drafted:
+        try:
+            with transaction.atomic(savepoint=False):
+                _issue_payer(work, run_date)
+        except Exception as error:
+            logger.exception("billing run %s: issuing for payer %s failed", run.pk, work.billing_account.pk)
+            raise _IssueFailed(work.billing_account.pk) from error
+    return drafted
+
+
+def _save_progress(
+    run: BillingRun, done: list[_Drafted], issued: list[int], on_payer_done: Callable[[], None] | None
+) -> None:
+    for work in done:
+        issued.extend(invoice.pk for invoice in work.drafts)
+        run.invoices_issued += len(work.drafts)
+        run.charges_billed += work.billed
+        if on_payer_done is not None:
+            on_payer_done()
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["invoices_issued", "charges_billed", "failures", "heartbeat_at"])
+
+
+def _claim_batch(
+    run_date: date, batch_size: int, failed: set[int], only: int | None = None
+) -> Iterator[BillingAccount]:
     due_payers = RecurringCharge.objects.filter(_due(run_date)).values("payer_id")
     rows = (
         BillingAccount.objects.filter(organisation_id__in=due_payers)
@@ -299,14 +365,17 @@ def _claim_batch(run_date: date, batch_size: int, failed: set[int]) -> Iterator[
         .select_related("organisation")
         .order_by("pk")
     )
+    if only is not None:
+        rows = rows.filter(pk=only)
     if connection.features.has_select_for_update_skip_locked:
         # Payers another worker holds are skipped, not waited for: that worker bills them.
         rows = rows.select_for_update(skip_locked=True, of=("self",))
     yield from rows[:batch_size]
 
 
-def _bill_payer(billing_account: BillingAccount, run_date: date) -> tuple[list[Invoice], int]:
-    """Runs the end-of-cycle actions of the payer's due charges, then bills every period due."""
+def _draft_payer(billing_account: BillingAccount, run_date: date) -> _Drafted:
+    """Runs the end-of-cycle actions of the payer's due charges, moves the charges on and drafts an
+    invoice per currency for every period due."""
     payer = billing_account.organisation
     charges = list(
         RecurringCharge.objects.select_for_update(of=("self",))
@@ -333,18 +402,22 @@ def _bill_payer(billing_account: BillingAccount, run_date: date) -> tuple[list[I
             charge.next_billing_date = next_start
         charge.save(update_fields=["next_billing_date"])
         billed += 1
-    invoices = []
+    drafts = []
     for currency in sorted(lines_by_currency):
         lines = lines_by_currency[currency]
         beneficiaries = {line.beneficiary.pk for line in lines if line.beneficiary is not None}
         customer = lines[0].beneficiary if len(beneficiaries) == 1 else None
-        invoice = invoicing.create_and_issue(
-            actor=None, payer=payer, charges=lines, issue_date=run_date, customer=customer
-        )
-        if billing_account.pay_from_wallet:
+        invoicing.check_may_bill(None, payer, customer)
+        drafts.append(invoicing.create_draft(actor=None, payer=payer, charges=lines, customer=customer))
+    return _Drafted(billing_account=billing_account, drafts=drafts, billed=billed)
+
+
+def _issue_payer(work: _Drafted, run_date: date) -> None:
+    """Numbers, posts and (from the wallet, when the payer asked for it) pays the payer's drafts."""
+    for draft in work.drafts:
+        invoice = invoicing.issue(actor=None, invoice=draft, issue_date=run_date, fresh=True)
+        if work.billing_account.pay_from_wallet:
             payments.pay_what_the_wallet_covers(invoice=invoice)
-        invoices.append(invoice)
-    return invoices, billed
 
 
 def _line_for(charge: RecurringCharge, start: date, next_start: date) -> Charge:

@@ -80,7 +80,7 @@ def test_a_run_killed_half_way_and_run_again_issues_each_invoice_once(db, monkey
     payers = [OrganisationFactory() for _ in range(5)]
     for payer in payers:
         monthly(payer)
-    real_bill = cycles._bill_payer
+    real_bill = cycles._draft_payer
     calls = {"count": 0}
 
     def dies_on_the_fourth(payer, run_date):
@@ -89,11 +89,11 @@ def test_a_run_killed_half_way_and_run_again_issues_each_invoice_once(db, monkey
             raise KeyboardInterrupt  # like SIGINT: not caught per payer, the batch rolls back
         return real_bill(payer, run_date)
 
-    monkeypatch.setattr(cycles, "_bill_payer", dies_on_the_fourth)
+    monkeypatch.setattr(cycles, "_draft_payer", dies_on_the_fourth)
     with pytest.raises(KeyboardInterrupt):
         cycles.run_billing(run_date=date(2026, 4, 1), batch_size=2)
     billed_before = Invoice.objects.count()
-    monkeypatch.setattr(cycles, "_bill_payer", real_bill)
+    monkeypatch.setattr(cycles, "_draft_payer", real_bill)
 
     resumed = cycles.run_billing(run_date=date(2026, 4, 1), batch_size=2).run
 
@@ -104,6 +104,30 @@ def test_a_run_killed_half_way_and_run_again_issues_each_invoice_once(db, monkey
     assert resumed.resumes.status == BillingRunStatus.INTERRUPTED
     assert resumed.resumes.invoices_issued == 2
     assert (resumed.status, resumed.invoices_issued) == (BillingRunStatus.FINISHED, 3)
+
+
+def test_a_payer_failing_at_issue_is_retried_alone_and_reported_while_the_batch_is_billed(db, monkeypatch):
+    payers = [OrganisationFactory() for _ in range(5)]
+    charges = [monthly(payer) for payer in payers]
+    real_issue = cycles._issue_payer
+
+    def refuses_the_third(work, run_date):
+        if work.billing_account.organisation_id == payers[2].pk:
+            raise RuntimeError("the payer's tax data is broken")  # a failure once numbers are taken
+        return real_issue(work, run_date)
+
+    monkeypatch.setattr(cycles, "_issue_payer", refuses_the_third)
+
+    run = cycles.run_billing(run_date=date(2026, 4, 1), batch_size=5).run
+
+    assert (run.status, run.invoices_issued, run.failures) == (BillingRunStatus.FINISHED, 4, 1)
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4]  # no gap
+    assert not Invoice.objects.filter(organisation=payers[2]).exists()
+    charges[2].refresh_from_db()
+    assert charges[2].next_billing_date == date(2026, 4, 1)  # still due: the next run bills it
+    monkeypatch.setattr(cycles, "_issue_payer", real_issue)
+    assert cycles.run_billing(run_date=date(2026, 4, 1)).run.invoices_issued == 1
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
 
 
 def test_a_run_killed_outright_is_marked_interrupted_and_resumed_by_the_next(db):
