@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_datetime
+from babel import Locale
+from babel.dates import format_date, format_time
 from django.utils import timezone, translation
 
 from canal.core.money import Money
@@ -24,7 +25,12 @@ def money(value: Money) -> str:
 
 
 def when(value: datetime | date) -> str:
-    """A moment (in the site's time zone) or a day, in the medium length of the reader's locale."""
-    if isinstance(value, datetime):
-        return format_datetime(timezone.localtime(value), format="medium", locale=current_locale())
-    return format_date(value, format="medium", locale=current_locale())
+    """A moment (in the site's time zone) or a day, as the reader's locale writes it: "1 dic 2026, 14:48"
+    (medium date, short time: seconds say nothing to a reader)."""
+    locale = current_locale()
+    if not isinstance(value, datetime):
+        return format_date(value, format="medium", locale=locale)
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    day = format_date(moment, format="medium", locale=locale)
+    time = format_time(moment, format="short", locale=locale)
+    return Locale.parse(locale).datetime_formats["medium"].format(time, day)

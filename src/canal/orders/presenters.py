@@ -45,10 +45,7 @@ def display_lines(lines: list[dict], currency: str) -> list[dict]:
                 **line,
                 "unit_price_money": Money(line["unit_price"], line_currency),
                 "amount_money": Money(line["amount"], line_currency),
-                "steps_shown": [
-                    {**step, "amount_after_money": Money(step["amount_after"], line_currency)}
-                    for step in line["steps"]
-                ],
+                "steps_shown": [_step_shown(step, line_currency) for step in line["steps"]],
             }
         )
     return shown
@@ -68,3 +65,14 @@ def timeline_for_display(entries: object) -> list[dict]:
         }
         for entry in entries  # type: ignore[attr-defined]
     ]
+
+
+def _step_shown(step: dict, currency: str) -> dict:
+    """A breakdown step with Money amounts; a deduction also carries what it deducts, so the page shows
+    "minus 290.00" beside the deduction and the result after it (issue 14)."""
+    shown = {**step, "amount_after_money": Money(step["amount_after"], currency)}
+    if step.get("kind") == "already_paid" and "amount_before" in step:
+        shown["deducted_money"] = Money(step["amount_before"], currency) - Money(
+            step["amount_after"], currency
+        )
+    return shown

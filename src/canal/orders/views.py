@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,12 +21,16 @@ from canal.accounts.models import OrganisationKind
 from canal.billing import selectors as billing_selectors
 from canal.catalog import selectors as catalog_selectors
 from canal.catalog.services import ConfigurationRefused
+from canal.core import formats
 from canal.core.errors import CanalError
 from canal.core.idempotency import run_once
 from canal.core.money import Money
 from canal.orders import forms, presenters, selectors, services
+from canal.orders.cancel_preview import cancellation_preview
 from canal.orders.models import OrderKind, OrderStatus
+from canal.portal import confirm
 from canal.portal.actor import portal_actor
+from canal.portal.confirm import Fact
 from canal.subscriptions import provisioning
 from canal.subscriptions.models import ProvisioningStatus
 from canal.subscriptions.selectors import provisioning_request_for, provisioning_requests_visible_to
@@ -174,10 +179,18 @@ def checkout(request: HttpRequest) -> HttpResponse:
             kind__in=["seat_licenses", "support_credits"]
         ),
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        "trial_days": _trial_days(product, chosen.configuration.plan),
     }
     if request.htmx and "place" not in request.POST:
         return render(request, "orders/partials/checkout_summary.html", context)
     return render(request, "orders/checkout.html", context)
+
+
+def _trial_days(product: Any, plan_code: str) -> int:
+    """The chosen plan's trial days, else the longest any plan offers; 0 when the product has no trial,
+    so the form never offers a trial the product does not have (issue 14)."""
+    days = {plan.code: plan.trial_days for plan in product.plans.all()}
+    return days.get(plan_code) or max(days.values(), default=0)
 
 
 def _initial(offer: Any, customer_id: int | None, query: Any) -> Any:
@@ -281,6 +294,8 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     actor = portal_actor(request)
+    if not confirm.confirmed(request):
+        return _ask_to_cancel(request, actor, order_id)
     try:
         order = services.cancel_order(actor=actor, order_id=order_id, reason=request.POST.get("reason", ""))
     except CanalError as error:
@@ -295,6 +310,30 @@ def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Order cancelled."))
     return redirect("orders:detail", order_id)
+
+
+def _ask_to_cancel(request: HttpRequest, actor: Any, order_id: int) -> HttpResponse:
+    """R1.15: what cancelling gives back (the credit note, the money to the wallet), before it happens."""
+    try:
+        preview = cancellation_preview(actor=actor, order_id=order_id, reason=request.POST.get("reason", ""))
+    except CanalError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, str(error.message))
+        return redirect("orders:detail", order_id)
+    facts = [Fact(_("Order"), preview.order.reference), Fact(_("Reason"), preview.order.cancellation_reason)]
+    if preview.credited is not None:
+        facts.append(Fact(_("Invoice cancelled by a credit note"), formats.money(preview.credited)))
+        facts.append(Fact(_("Returned to the payer's wallet"), formats.money(preview.to_wallet), strong=True))
+    return confirm.ask(
+        request,
+        title=_("Cancel order %(order)s") % {"order": preview.order.reference},
+        facts=facts,
+        note=_("A cancelled order cannot be placed again; order anew if you change your mind."),
+        confirm_label=_("Cancel the order"),
+        back_url=reverse("orders:detail", args=[order_id]),
+        danger=True,
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ posts once to see exactly what will happen (amount, means, what changes), and on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -33,9 +34,12 @@ def ask(
     back_url: str,
     note: str = "",
     danger: bool = False,
+    details_template: str = "",
+    details: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The confirmation page: `facts` say what will happen; the same form fields (the idempotency key
-    among them) are posted again to the same URL with `confirmed=1`."""
+    """The confirmation page: `facts` say what will happen (and `details_template`, rendered with
+    `details`, shows a breakdown); the same form fields (the idempotency key among them) are posted
+    again to the same URL with `confirmed=1`."""
     carried = [(name, value) for name, value in request.POST.items() if name not in _NOT_CARRIED]
     context = {
         "title": title,
@@ -46,5 +50,7 @@ def ask(
         "confirm_label": confirm_label,
         "back_url": back_url,
         "danger": danger,
+        "details_template": details_template,
+        **(details or {}),
     }
     return render(request, "portal/confirm.html", context)

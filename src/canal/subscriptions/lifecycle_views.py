@@ -15,10 +15,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from canal.accounts.models import OrganisationKind
+from canal.billing.models import PaymentMethod
+from canal.core import formats
+from canal.core.dry_run import dry_run
 from canal.core.errors import CanalError
+from canal.core.money import Money
+from canal.orders import presenters
 from canal.orders.forms import number
 from canal.orders.placement import OrderDetails
+from canal.portal import confirm
 from canal.portal.actor import portal_actor
+from canal.portal.confirm import Fact
 from canal.subscriptions import lifecycle, selectors, trials
 from canal.subscriptions.models import SubscriptionStatus
 
@@ -82,6 +89,35 @@ def _run(request: HttpRequest, subscription_id: int, action: Any, success: str) 
     return redirect("orders:detail", order.pk)
 
 
+def _preview_then_run(
+    request: HttpRequest, subscription_id: int, action: Any, success: str, title: str, pay_with: str
+) -> HttpResponse:
+    """A change that costs money is first worked out for real and rolled back, so the page shows the
+    exact price, its breakdown and who pays how; the confirmed second post places the order."""
+    if confirm.confirmed(request):
+        return _run(request, subscription_id, action, success)
+    try:
+        order = dry_run(action)
+    except CanalError as error:
+        messages.error(request, str(error.message))
+        return redirect("lifecycle:detail", subscription_id)
+    price = Money(order.net_total, order.currency)
+    return confirm.ask(
+        request,
+        title=title,
+        facts=[
+            Fact(_("Subscription"), order.subscription_name or order.product.name),
+            Fact(_("Price before tax"), formats.money(price), strong=True),
+            Fact(_("Invoiced to"), order.payer.name),
+            Fact(_("Paid by"), str(PaymentMethod(pay_with).label)),
+        ],
+        details_template="orders/partials/lines.html",
+        details={"lines": presenters.display_lines(order.lines, order.currency)},
+        confirm_label=_("Order for %(amount)s") % {"amount": formats.money(price)},
+        back_url=reverse("lifecycle:detail", args=[subscription_id]),
+    )
+
+
 def _codes(request: HttpRequest, name: str) -> list[str]:
     return [code for code in request.POST.getlist(name) if code]
 
@@ -93,7 +129,7 @@ def change(request: HttpRequest, subscription_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("lifecycle:detail", subscription_id)
     post = request.POST
-    return _run(
+    return _preview_then_run(
         request,
         subscription_id,
         lambda: lifecycle.change_subscription(
@@ -106,6 +142,8 @@ def change(request: HttpRequest, subscription_id: int) -> HttpResponse:
             modules=_codes(request, "modules") if "modules_shown" in post else None,
         ),
         _("Change ordered. It costs the difference for the rest of the term."),
+        _("Change the subscription"),
+        OrderDetails().pay_with,
     )
 
 
@@ -116,7 +154,7 @@ def upgrade(request: HttpRequest, subscription_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("lifecycle:detail", subscription_id)
     post = request.POST
-    return _run(
+    return _preview_then_run(
         request,
         subscription_id,
         lambda: lifecycle.upgrade_subscription(
@@ -131,6 +169,8 @@ def upgrade(request: HttpRequest, subscription_id: int) -> HttpResponse:
             ),
         ),
         _("Upgrade ordered: the vendor moves the same account to the new plan."),
+        _("Upgrade the subscription"),
+        OrderDetails().pay_with,
     )
 
 

@@ -12,6 +12,7 @@ from canal.portal.actor import portal_actor
 from canal.subscriptions import selectors
 from canal.subscriptions.presenters import seat_summary
 from canal.subscriptions.seat_billing import buy_seats
+from canal.subscriptions.seat_preview import seat_purchase_charge
 from canal.subscriptions.seat_purchase import quote_seat_purchase
 
 
@@ -52,15 +53,12 @@ def buy_seats_page(request: HttpRequest, subscription_id: int) -> HttpResponse:
                 request, _("Done: the licenses are yours and ready to assign. The invoice is issued.")
             )
             return redirect("subscriptions:license_summary", subscription_id)
-    quote = None
+    quote, charge = None, None
     if any(quantities.values()):
+        asked = {"actor": actor, "subscription_id": subscription_id, "quantities": quantities}
         try:
-            quote = quote_seat_purchase(
-                actor=actor,
-                subscription_id=subscription_id,
-                quantities=quantities,
-                today=timezone.localdate(),
-            )
+            quote = quote_seat_purchase(**asked, today=timezone.localdate())
+            charge = seat_purchase_charge(**asked, today=timezone.localdate())
         except CanalError as error:
             messages.error(request, str(error.message))
     context = {
@@ -68,6 +66,7 @@ def buy_seats_page(request: HttpRequest, subscription_id: int) -> HttpResponse:
         "summary": seat_summary(actor, subscription_id, being_bought=quantities),
         "quantities": quantities,
         "quote": quote,
+        "charge": charge,
         "idempotency_key": uuid.uuid4().hex,
     }
     template = "subscriptions/partials/purchase.html" if request.htmx else "subscriptions/buy_seats.html"

@@ -3,16 +3,11 @@
 from decimal import Decimal
 
 from django import template
-from django.utils import translation
 
+from canal.core.formats import current_locale
 from canal.core.money import Money, round_money
 
 register = template.Library()
-LOCALES = {"es": "es_ES", "en": "en_GB"}
-
-
-def _locale() -> str:
-    return LOCALES.get((translation.get_language() or "es")[:2], "es_ES")
 
 
 @register.filter
@@ -21,7 +16,7 @@ def amount(value: Decimal | Money | None, currency: str = "") -> str:
     if value is None:
         return ""
     money = value if isinstance(value, Money) else Money(value, currency)
-    return money.format(_locale())
+    return money.format(current_locale())
 
 
 @register.filter

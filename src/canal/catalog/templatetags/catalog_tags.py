@@ -3,15 +3,13 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from canal.catalog.rules import either, unit_name
+from canal.core import formats
 from canal.core.money import Money
 
 register = template.Library()
-
-LOCALES = {"es": "es_ES", "en": "en_GB"}
 
 
 @register.filter
@@ -19,7 +17,7 @@ def money(value: Money | None) -> str:
     """CHF 347.20 written the reader's way: "347,20 CHF" in Spanish, "CHF 347.20" in English."""
     if value is None:
         return ""
-    return value.format(LOCALES.get((get_language() or "en")[:2], "en_GB"))
+    return formats.money(value)
 
 
 @register.filter

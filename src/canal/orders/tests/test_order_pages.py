@@ -85,9 +85,13 @@ def test_r1_15_the_order_page_cancels_within_the_window(portal_login, api_as, ma
     browser = portal_login(marketplace.partner.user)
 
     page = browser.get(reverse("orders:detail", args=[order["id"]])).content.decode()
-    browser.post(reverse("orders:cancel", args=[order["id"]]), {"reason": "Wrong client"})
+    asked = browser.post(reverse("orders:cancel", args=[order["id"]]), {"reason": "Wrong client"})
+    status_after_asking = Order.objects.get(pk=order["id"]).status
+    browser.post(reverse("orders:cancel", args=[order["id"]]), {"reason": "Wrong client", "confirmed": "1"})
 
     assert 'id="cancel"' in page
+    assert "Cancel the order" in asked.content.decode()
+    assert status_after_asking != "cancelled"
     assert Order.objects.get(pk=order["id"]).status == "cancelled"
 
 
@@ -178,3 +182,43 @@ def test_r1_9_convert_carries_the_trials_quantity_into_the_order_form(portal_log
     trial = Subscription.objects.get(pk=order["subscription_id"])
     assert f"quantity={trial.quantity}" in convert_url
     assert f'name="quantity" min="0" inputmode="numeric" value="{trial.quantity}"' in form
+
+
+def test_r1_14_an_upgrade_first_shows_its_exact_price_with_the_deduction_as_a_deduction(
+    portal_login, api_as, marketplace
+):
+    first = place(
+        api_as(marketplace.partner),
+        order_body(marketplace.client, plan="professional", quantity=10, add_ons=[], package=""),
+    )
+    provision(api_as(marketplace.vendor_actor), first["id"], "TW-1000")
+    browser = portal_login(marketplace.partner.user)
+    form = {"plan": "business", "quantity": "15", "accept_terms": "on"}
+    url = reverse("lifecycle:upgrade", args=[first["subscription_id"]])
+
+    preview = browser.post(url, form).content.decode()
+    orders_after_preview = Order.objects.count()
+    browser.post(url, {**form, "confirmed": "1"})
+
+    # Business 15 x EUR 276.00 = 4140.00, less what Professional 10 x EUR 108.00 cost: 1080.00.
+    assert "Order for €3,060.00" in preview
+    assert "Less what the current lines cost for these days \u2212€1,080.00" in preview
+    assert "Bank transfer" in preview
+    assert orders_after_preview == 1
+    assert Order.objects.count() == 2
+
+
+def test_r1_17_the_order_form_offers_a_trial_only_with_the_days_the_plan_has(portal_login, marketplace):
+    from canal.catalog.models import Plan
+
+    plans = Plan.objects.filter(product__code="tareo-work")
+    browser = portal_login(marketplace.partner.user)
+    url = reverse("orders:checkout") + "?product=tareo-work&plan=business"
+
+    plans.update(trial_days=0)
+    without = browser.get(url).content.decode()
+    plans.update(trial_days=14)
+    with_trial = browser.get(url).content.decode()
+
+    assert 'value="trial"' not in without
+    assert "Free trial (14 days)" in with_trial

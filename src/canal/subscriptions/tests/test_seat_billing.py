@@ -154,3 +154,22 @@ def test_r3_4_a_plain_member_may_not_buy_licenses(crm):
 
     assert crm.pool("base").total == 3
     assert wallet_of(crm.customer) == Decimal("100.00")
+
+
+def test_r3_4_the_buy_page_says_the_exact_amount_and_wallet_before_buying(crm, portal_login):
+    import time_machine
+
+    fund_wallet(crm.customer, "100.00")
+    crm.admin.user.language = "en"
+    crm.admin.user.save(update_fields=["language"])
+    client = portal_login(crm.admin.user)
+
+    with time_machine.travel(MID_CYCLE):
+        page = client.get(f"/licenses/{crm.subscription.pk}/buy/", {"base": "1"}).content.decode()
+        buy(crm, key="real", base=1)
+
+    # The preview took nothing; the real purchase takes exactly what it announced.
+    taken = Decimal("100.00") - wallet_of(crm.customer)
+    assert f"Buy for €{taken:,.2f}" in page
+    assert crm.customer.name in page
+    assert Invoice.objects.filter(organisation=crm.customer).count() == 1

@@ -92,8 +92,8 @@ def test_r3_8_purchase_summary_charges_half_on_the_16th_of_a_30_day_cycle(crm, a
         ).content.decode()
 
     assert "15 of 30 days" in page
-    assert "EUR 30.00" in page  # 2 x 30.00 = 60.00 for the cycle, half of it today
-    assert "EUR 60.00" in page  # the full price from the next cycle
+    assert "€30.00" in page  # 2 x 30.00 = 60.00 for the cycle, half of it today
+    assert "€60.00" in page  # the full price from the next cycle
 
 
 def test_plus_button_raises_the_quantity_being_bought(crm, admin_client):
