@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from canal.accounts import selectors
 from canal.accounts.models import OrganisationKind
 from canal.core.audit_selectors import recent_audit_entries
 from canal.portal.actor import portal_actor
+from canal.portal.needs import needs_of
 
 
 @login_required
@@ -15,6 +17,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "relationships": relationships[:10],
         "members": selectors.members_visible_to(actor).filter(organisation=actor.organisation),
+        "needs": needs_of(actor, timezone.localdate()),
     }
     if actor.kind == OrganisationKind.OPERATOR:
         context["organisation_counts"] = selectors.organisation_counts(actor)
