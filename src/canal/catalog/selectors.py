@@ -123,6 +123,20 @@ def default_customer_for(actor: Actor, product_code: str) -> Organisation | None
     return None
 
 
+def products_to_order_for(actor: Actor, customer_id: int | None) -> QuerySet[Product]:
+    """What the order form offers: for a partner's client under limited access, only the products the
+    client granted (R4.5); otherwise every product the actor sees."""
+    products = products_visible_to(actor)
+    if actor.kind != OrganisationKind.PARTNER or not customer_id:
+        return products
+    relationship = (
+        active_relationships(actor).filter(client_id=customer_id).prefetch_related("grants").first()
+    )
+    if relationship is None or relationship.access == AccessLevel.FULL:
+        return products
+    return products.filter(code__in=[grant.product_code for grant in relationship.grants.all()])
+
+
 def relationship_with(actor: Actor, client: Organisation) -> ClientRelationship | None:
     """The actor's active relationship with `client` (the actor being the partner), with its grants."""
     return active_relationships(actor).filter(client=client).prefetch_related("grants").first()

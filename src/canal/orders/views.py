@@ -175,7 +175,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         "customers": catalog_selectors.customers_for_quotes(actor)
         if actor.kind != OrganisationKind.CUSTOMER
         else [],
-        "products": catalog_selectors.products_visible_to(actor).exclude(
+        "products": catalog_selectors.products_to_order_for(actor, chosen.customer_id).exclude(
             kind__in=["seat_licenses", "support_credits"]
         ),
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,

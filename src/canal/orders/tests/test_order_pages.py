@@ -222,3 +222,21 @@ def test_r1_17_the_order_form_offers_a_trial_only_with_the_days_the_plan_has(por
 
     assert 'value="trial"' not in without
     assert "Free trial (14 days)" in with_trial
+
+
+def test_r4_5_the_order_form_offers_a_limited_client_only_the_products_it_granted(
+    portal_login, load_catalog, client_of, marketplace
+):
+    from canal.accounts.models import AccessLevel
+
+    load_catalog("redwall")
+    limited = client_of(marketplace.partner, access=AccessLevel.LIMITED, product_codes=("tareo-work",))
+    browser = portal_login(marketplace.partner.user)
+
+    for_limited = browser.get(reverse("orders:checkout"), {"product": "tareo-work", "customer": limited.pk})
+    for_full = browser.get(
+        reverse("orders:checkout"), {"product": "tareo-work", "customer": marketplace.client.pk}
+    )
+
+    assert 'value="redwall-server"' not in for_limited.content.decode()
+    assert 'value="redwall-server"' in for_full.content.decode()
