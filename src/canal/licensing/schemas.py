@@ -53,10 +53,15 @@ class HeartbeatOut(Schema):
 
 class ReleaseOut(Schema):
     id: int
-    product: str
+    product: str = Field(..., description="The product's code.")
     version: str
     published_on: date
     notes: str
+
+    @staticmethod
+    def resolve_product(obj: Any) -> str:
+        # Lists hand over Release rows, the publishing endpoint a plain dict.
+        return obj["product"] if isinstance(obj, dict) else obj.product.code
 
 
 class UpdatesOut(Schema):

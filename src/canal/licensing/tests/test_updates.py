@@ -75,3 +75,16 @@ def test_r2_8_a_vendor_publishes_releases_only_for_its_own_products(make_actor, 
     assert response.status_code == 404
     assert bad.status_code == 422
     assert bad.json()["field"] == "version"
+
+
+def test_r2_8_customers_see_the_releases_of_their_licensed_products(releases, customer, api_as, make_actor):
+    from canal.accounts.models import OrganisationKind
+
+    mine = api_as(customer).get("/licensing/releases")
+    operator = api_as(make_actor(OrganisationKind.OPERATOR)).get("/licensing/releases")
+    stranger = api_as(make_actor(OrganisationKind.CUSTOMER)).get("/licensing/releases")
+
+    assert mine.status_code == 200
+    assert sorted(row["version"] for row in mine.json()["results"]) == ["7.4.0", "7.5.0", "8.0.0"]
+    assert {row["product"] for row in operator.json()["results"]} == {"redwall-server"}
+    assert stranger.json()["results"] == []
