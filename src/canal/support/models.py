@@ -86,6 +86,10 @@ class Ticket(models.Model):
     severity = models.CharField(_("severity"), max_length=30, blank=True)
     first_response_due_at = models.DateTimeField(_("first response due by"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due by"), null=True, blank=True)
+    # Priority support (issue 13, R5.2, R5.4, R5.5): who the ticket is about and what was found.
+    customer_email = models.EmailField(_("customer's primary e-mail"), max_length=254, blank=True)
+    account_ref = models.CharField(_("organisation or group id"), max_length=120, blank=True)
+    large_account = models.BooleanField(_("priority customer: large account"), default=False)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -112,6 +116,10 @@ class Ticket(models.Model):
     @property
     def is_quoted(self) -> bool:
         return self.quoted_credits is not None
+
+    def get_severity_label(self) -> str:
+        """The severity's name ("S1-Critical"), or empty while the ticket is unclassified."""
+        return str(Severity(self.severity).label) if self.severity in Severity.values else ""
 
 
 class MessageKind(models.TextChoices):
@@ -248,3 +256,61 @@ class PackPurchase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pack} ({self.organisation})"
+
+
+class Severity(models.TextChoices):
+    """R5.4: a large account's ticket is S1 on receipt; the others take the vendor's default."""
+
+    S1 = "s1", _("S1-Critical")
+    S2 = "s2", _("S2-High")
+    S3 = "s3", _("S3-Medium")
+    S4 = "s4", _("S4-Low")
+
+
+class PrioritySupport(models.Model):
+    """A vendor's priority support configuration (R5.1, R5.3): its default severity and the products whose
+    licenses do not count (billed by contacts, rows, visitors, credits...)."""
+
+    vendor = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("vendor"),
+        on_delete=models.CASCADE,
+        related_name="priority_support_config",
+    )
+    default_severity = models.CharField(
+        _("default severity"), max_length=30, choices=Severity.choices, default=Severity.S3
+    )
+    excluded_products = models.ManyToManyField(
+        "catalog.Product",
+        verbose_name=_("products excluded from priority support"),
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("priority support configuration")
+        verbose_name_plural = _("priority support configurations")
+
+    def __str__(self) -> str:
+        return str(self.vendor)
+
+
+class RegionTier(models.Model):
+    """R5.1: the user-license count from which a customer of ``region`` is a large account. An empty
+    region is the tier of every region without its own."""
+
+    config = models.ForeignKey(
+        PrioritySupport, verbose_name=_("configuration"), on_delete=models.CASCADE, related_name="tiers"
+    )
+    region = models.CharField(_("region"), max_length=40, blank=True)
+    threshold = models.PositiveIntegerField(_("user licenses from"))
+
+    class Meta:
+        verbose_name = _("region tier")
+        verbose_name_plural = _("region tiers")
+        ordering = ["region"]
+        constraints = [models.UniqueConstraint(fields=["config", "region"], name="region_tier_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region or '*'} ≥ {self.threshold}"

@@ -26,7 +26,7 @@ from canal.billing.ledger import InsufficientBalance
 from canal.billing.selectors import support_credit_balance
 from canal.core import audit
 from canal.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
-from canal.support import files, tell
+from canal.support import classification, files, tell
 from canal.support.models import (
     Attachment,
     Channel,
@@ -192,6 +192,7 @@ def open_ticket(
             obj=ticket,
             after={"status": ticket.status, "category": category.code, "number": ticket.number},
         )
+        classification.classify(ticket, actor=actor)  # R5.4: on receipt
         params = {"number": ticket.number, "title": ticket.title}
         _after_commit(
             tell.tell, list(agents_for(vendor_id)), ticket=ticket, message=tell.NEW_TICKET, params=params
