@@ -40,7 +40,10 @@ def ask(
     """The confirmation page: `facts` say what will happen (and `details_template`, rendered with
     `details`, shows a breakdown); the same form fields (the idempotency key among them) are posted
     again to the same URL with `confirmed=1`."""
-    carried = [(name, value) for name, value in request.POST.items() if name not in _NOT_CARRIED]
+    # Every value of a repeated field (the modules or add-ons ticked), not only the last one.
+    carried = [
+        (name, value) for name, values in request.POST.lists() if name not in _NOT_CARRIED for value in values
+    ]
     context = {
         "title": title,
         "facts": facts,
