@@ -58,9 +58,22 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
         ],
         env=env,
     )
+    yield from _answering(server, port)
+
+
+@contextmanager
+def canal_serve(env: dict[str, str], port: int) -> Iterator[str]:
+    """`canal serve` as an operator starts it (its gunicorn settings, WEB_WORKERS processes x 4
+    threads); yields its base URL once it answers."""
+    command = [sys.executable, "-m", "canal", "serve", "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    yield from _answering(server, port)
+
+
+def _answering(server: subprocess.Popen, port: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(200):
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
