@@ -1,5 +1,6 @@
-"""Who hears about a license server and in which words: in-app notifications, each in its reader's
-language. Services decide when; this module only how. Sent on commit, so a refused change tells nobody."""
+"""Who hears about a license server and in which words: in-app notifications kept as message ids and
+parameters, shown in each reader's language. Services decide when; this module only how. Sent on
+commit, so a change that is rolled back tells nobody."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from canal.accounts.models import Organisation, User
 from canal.notifications.services import notify
-from canal.orders.notices import VENDOR_ROLES, language_of, subscription_contacts, users_with_roles
+from canal.orders.notices import VENDOR_ROLES, subscription_contacts, users_with_roles
 from canal.subscriptions.models import Subscription
 
 LAST_CHANGE_LEFT = (
@@ -57,16 +56,18 @@ def server_url(subscription: Subscription) -> str:
 def _send(
     recipients: list[tuple[User, Organisation]], message: tuple[str, str], params: dict[str, Any], url: str
 ) -> None:
+    """Stored as message ids with their parameters, so each reader sees them in its own language."""
+
     def deliver() -> None:
         for user, organisation in recipients:
-            with translation.override(language_of(user, organisation)):
-                notify(
-                    recipient=user,
-                    organisation=organisation,
-                    title=_(message[0]) % params,
-                    body=_(message[1]) % params,
-                    url=url,
-                )
+            notify(
+                recipient=user,
+                organisation=organisation,
+                message=message[0],
+                body_message=message[1],
+                params=params,
+                url=url,
+            )
 
     transaction.on_commit(deliver)
 

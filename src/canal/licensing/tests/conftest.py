@@ -104,12 +104,14 @@ def appliance(customer, license_) -> Appliance:
 
 
 def notified(user, message: tuple[str, str], **params: Any) -> bool:
-    """Whether `user` got the notification, rendered in the user's own language."""
+    """Whether `user` got the notification with these parameters, reading in the user's own language."""
     from django.utils.translation import gettext
 
     from canal.notifications.models import Notification
     from canal.orders.notices import language_of
 
+    found = Notification.objects.filter(recipient=user, message=message[0]).first()
+    if found is None or any(found.params.get(name) != value for name, value in params.items()):
+        return False
     with translation.override(language_of(user)):
-        title = gettext(message[0]) % params
-    return Notification.objects.filter(recipient=user, title=title).exists()
+        return found.heading == gettext(message[0]) % found.params
