@@ -51,6 +51,7 @@ NAVIGATION: list[NavItem] = [
         "support:tickets",
         frozenset({OrganisationKind.CUSTOMER, OrganisationKind.VENDOR, OrganisationKind.OPERATOR}),
     ),
+    NavItem(_("Priority support"), "support:priority", frozenset({OrganisationKind.VENDOR})),
     NavItem(
         _("Support prices"),
         "catalog:support",

@@ -8,7 +8,7 @@ from ninja.pagination import CursorPagination, paginate
 
 from canal.api.idempotency import idempotent
 from canal.api.schemas import ErrorOut
-from canal.support import packs, selectors, tickets
+from canal.support import packs, priority, selectors, tickets
 from canal.support.models import Channel
 from canal.support.schemas import (
     AcceptIn,
@@ -18,12 +18,16 @@ from canal.support.schemas import (
     CategoryOut,
     CountsOut,
     DeflectionOut,
+    IdentifyIn,
     MessageOut,
     PackOut,
+    PriorityConfigIn,
+    PriorityConfigOut,
     PurchaseOut,
     QuoteIn,
     ReasonIn,
     ReplyIn,
+    SeverityIn,
     TicketDetailOut,
     TicketIn,
     TicketOut,
@@ -301,3 +305,54 @@ def buy(request: HttpRequest, pack_id: int, payload: BuyPackIn) -> Status:
 @paginate(CursorPagination, ordering=("-id",))
 def purchases(request: HttpRequest):
     return selectors.purchases_visible_to(_actor(request))
+
+
+@router.post(
+    "/tickets/{ticket_id}/identify",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Support fills in the customer's e-mail or id; the ticket is classified again (R5.2, R5.5)",
+)
+def identify(request: HttpRequest, ticket_id: int, payload: IdentifyIn) -> dict:
+    ticket = priority.identify_customer(
+        actor=_actor(request),
+        ticket_id=ticket_id,
+        email=payload.email,
+        user_id=payload.user_id,
+        account_ref=payload.account_ref,
+    )
+    return _moved(request, ticket)
+
+
+@router.post(
+    "/tickets/{ticket_id}/severity",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Support changes the severity, giving a reason",
+)
+def severity(request: HttpRequest, ticket_id: int, payload: SeverityIn) -> dict:
+    ticket = priority.change_severity(
+        actor=_actor(request), ticket_id=ticket_id, severity=payload.severity, reason=payload.reason
+    )
+    return _moved(request, ticket)
+
+
+@router.get(
+    "/priority",
+    response={200: PriorityConfigOut, **READ},
+    summary="The vendor's priority support: region tiers, excluded products, default severity (R5.1, R5.3)",
+)
+def priority_config(request: HttpRequest):
+    return priority.config_for(_actor(request))
+
+
+@router.put(
+    "/priority",
+    response={200: PriorityConfigOut, **WRITE},
+    summary="Replace the vendor's priority support configuration (R5.1, R5.3)",
+)
+def configure_priority(request: HttpRequest, payload: PriorityConfigIn):
+    return priority.configure(
+        actor=_actor(request),
+        default_severity=payload.default_severity,
+        tiers=[(tier.region, tier.threshold) for tier in payload.tiers],
+        excluded_product_ids=payload.excluded_product_ids,
+    )

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool
 
-from canal.api.fields import Count, Id, Text
+from canal.api.fields import Count, Id, PositiveCount, Text
 from canal.billing.selectors import support_credit_balance
 from canal.support import selectors
 from canal.support.tickets import standard_cost
@@ -118,7 +118,13 @@ class TicketOut(Schema):
     refunded_credits: int
     balance: int = Field(..., description="The customer's support-credit balance now.")
     channel: str
-    severity: str
+    severity: str = Field(..., description="s1-s4, empty while unclassified (R5.4).")
+    severity_label: str = Field(..., description="S1-Critical, S2-High, S3-Medium or S4-Low.")
+    large_account: bool = Field(..., description='"Priority customer: large account" (R5.4).')
+    customer_email: str = Field(..., description="The customer's primary e-mail, once known (R5.5).")
+    account_ref: str = Field(..., description="The organisation or group id at the vendor (R5.2, R5.8).")
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
     created_at: datetime
     quoted_at: datetime | None
     accepted_at: datetime | None
@@ -133,6 +139,10 @@ class TicketOut(Schema):
     @staticmethod
     def resolve_customer(ticket) -> str:
         return _field(ticket, "customer", lambda ticket: ticket.customer.name)
+
+    @staticmethod
+    def resolve_severity_label(ticket) -> str:
+        return _field(ticket, "severity_label", lambda ticket: ticket.get_severity_label())
 
     @staticmethod
     def resolve_category(ticket) -> str:
@@ -238,3 +248,60 @@ class PurchaseOut(Schema):
         return _field(
             purchase, "invoice_code", lambda purchase: purchase.invoice.code if purchase.invoice_id else None
         )
+
+
+SeverityCode = Literal["s1", "s2", "s3", "s4"]
+
+
+class TierIn(Strict):
+    region: Text(40) = Field("", description="The customer region; empty for every other region.")  # type: ignore[valid-type]
+    threshold: PositiveCount = Field(..., description="User licenses from which the account is large (R5.1).")
+
+
+class PriorityConfigIn(Strict):
+    default_severity: SeverityCode = Field("s3", description="For tickets that are not a large account's.")
+    tiers: list[TierIn] = Field(..., max_length=50)
+    excluded_product_ids: list[Id] | None = Field(
+        None,
+        max_length=500,
+        description="Products whose licenses do not count (R5.3); omit for those not billed per user.",
+    )
+
+
+class TierOut(Schema):
+    region: str
+    threshold: int
+
+
+class ExcludedProductOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit: str
+
+
+class PriorityConfigOut(Schema):
+    default_severity: str
+    tiers: list[TierOut]
+    excluded_products: list[ExcludedProductOut]
+
+    @staticmethod
+    def resolve_tiers(config) -> list:
+        return _field(config, "tiers", lambda config: list(config.tiers.all()))
+
+    @staticmethod
+    def resolve_excluded_products(config) -> list:
+        return _field(
+            config, "excluded_products", lambda config: list(config.excluded_products.order_by("code"))
+        )
+
+
+class IdentifyIn(Strict):
+    email: Text(254) = Field("", description="The customer's primary (super-admin) e-mail.")  # type: ignore[valid-type]
+    user_id: Id | None = None
+    account_ref: Text(120) = Field("", description="The organisation or group id at the vendor.")  # type: ignore[valid-type]
+
+
+class SeverityIn(Strict):
+    severity: SeverityCode
+    reason: Text(300, min_length=1)  # type: ignore[valid-type]

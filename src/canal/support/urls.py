@@ -1,6 +1,6 @@
 from django.urls import path
 
-from canal.support import views
+from canal.support import priority_views, views
 
 app_name = "support"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/reopen/", views.move, {"name": "reopen"}, name="reopen"),
     path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("tickets/<int:ticket_id>/identify/", priority_views.identify, name="identify"),
+    path("tickets/<int:ticket_id>/severity/", priority_views.severity, name="severity"),
+    path("priority/", priority_views.configuration, name="priority"),
 ]

@@ -24,7 +24,7 @@ from canal.core.errors import CanalError
 from canal.core.idempotency import run_once
 from canal.portal.actor import portal_actor
 from canal.support import packs, selectors, tickets
-from canal.support.models import PackPurchaseStatus, TicketStatus
+from canal.support.models import PackPurchaseStatus, Severity, TicketStatus
 from canal.support.states import OPEN_FOR_REPLIES, TICKET_MACHINE
 
 PAGE_SIZE = 25
@@ -217,6 +217,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "can_reply": (support or is_customer) and ticket.status in OPEN_FOR_REPLIES,
         "agents": selectors.agents_for(ticket.vendor_id) if support else [],
         "can_assign": support and ticket.status not in {TicketStatus.CLOSED, TicketStatus.REJECTED},
+        "severities": Severity.choices,
     }
     return render(request, "support/ticket.html", context)
 
