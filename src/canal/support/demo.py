@@ -6,7 +6,7 @@ from canal.accounts.actor import Actor, actor_for
 from canal.accounts.models import Organisation, User
 from canal.catalog.models import TicketCategory
 from canal.subscriptions.models import Subscription
-from canal.support import tickets
+from canal.support import priority, tickets
 from canal.support.models import Ticket
 
 
@@ -105,4 +105,20 @@ def load() -> None:
         "hardware-fault",
         "Reinicios por la noche",
         "El servidor se reinicia sobre las 03:00; adjuntaremos el log.",
+    )
+
+    _flowdesk_priority_support()
+
+
+def _flowdesk_priority_support() -> None:
+    """R5.1, R5.3: Flowdesk's large accounts. The source document names no thresholds: these are invented
+    (100 user licenses in EMEA, 250 elsewhere). Exclusions are the catalog's: products billed by contacts,
+    rows processed, visitors or automation credits."""
+    vendor = Organisation.objects.filter(name="Flowdesk Software Ltd.").first()
+    if vendor is None:
+        return
+    priority.configure(
+        actor=_actor("vendor.flowdesk@canal.test", vendor.name),
+        default_severity="s3",
+        tiers=[("EMEA", 100), ("", 250)],
     )
