@@ -28,12 +28,12 @@ def hit(key: str, *, limit: int, seconds: int, now: float | None = None) -> Verd
     now = time.time() if now is None else now
     start, remaining = _window(seconds, now)
     window_key = f"rl:{key}:{start}"
-    cache.add(window_key, 0, timeout=seconds + 1)
+    # Counting first: the window's key exists for every request but its first, and an increment is one
+    # round trip where adding is several. Two first requests racing: one adds, the other increments.
     try:
         count = cache.incr(window_key)
-    except ValueError:  # expired between add and incr: this request opens the window again
-        cache.add(window_key, 1, timeout=seconds + 1)
-        count = 1
+    except ValueError:
+        count = 1 if cache.add(window_key, 1, timeout=seconds + 1) else cache.incr(window_key)
     allowed = count <= limit
     return Verdict(allowed=allowed, count=count, retry_after=0 if allowed else remaining)
 
