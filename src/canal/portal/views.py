@@ -6,6 +6,7 @@ from django.utils import timezone
 from canal.accounts import selectors
 from canal.accounts.models import OrganisationKind
 from canal.core.audit_selectors import recent_audit_entries
+from canal.portal.activity import activity_of
 from canal.portal.actor import portal_actor
 from canal.portal.needs import needs_of
 
@@ -21,7 +22,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if actor.kind == OrganisationKind.OPERATOR:
         context["organisation_counts"] = selectors.organisation_counts(actor)
-        context["audit_entries"] = recent_audit_entries(actor)[:10]
+        context["audit_entries"] = activity_of(recent_audit_entries(actor)[:10])
     return render(request, f"portal/dashboards/{actor.kind}.html", context)
 
 

@@ -38,3 +38,16 @@ def test_the_operator_sees_the_transfers_waiting_for_it(customer, operator):
 
     assert needs["Transfers to confirm"] == 1
     assert needs["Provisioning overdue"] == 0
+
+
+def test_the_operators_activity_names_objects_in_its_language_and_links_them(
+    portal_login, customer, operator
+):
+    invoice = issued_invoice(customer.organisation, "80.00")
+    operator.user.language = "es"
+    operator.user.save(update_fields=["language"])
+
+    page = portal_login(operator.user).get("/").content.decode()
+
+    assert f'<a href="/billing/invoices/{invoice.pk}/">Factura #{invoice.pk}</a>' in page
+    assert "billing.invoice #" not in page
