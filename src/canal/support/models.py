@@ -86,6 +86,7 @@ class Ticket(models.Model):
     severity = models.CharField(_("severity"), max_length=30, blank=True)
     first_response_due_at = models.DateTimeField(_("first response due by"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due by"), null=True, blank=True)
+    determination_due_at = models.DateTimeField(_("problem determination due by"), null=True, blank=True)
     # Priority support (issue 13, R5.2, R5.4, R5.5): who the ticket is about and what was found.
     customer_email = models.EmailField(_("customer's primary e-mail"), max_length=254, blank=True)
     account_ref = models.CharField(_("organisation or group id"), max_length=120, blank=True)
@@ -286,6 +287,11 @@ class PrioritySupport(models.Model):
         blank=True,
         related_name="+",
     )
+    # The business calendar SLA targets may count on (R5.6): seven entries, Monday first, each
+    # ["HH:MM", "HH:MM" or null for midnight] or null for a closed day; holidays from ``country``.
+    time_zone = models.CharField(_("time zone"), max_length=60, default="UTC")
+    opening_hours = models.JSONField(_("opening hours"), default=list, blank=True)
+    country = models.CharField(_("country for public holidays"), max_length=2, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -314,3 +320,26 @@ class RegionTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region or '*'} ≥ {self.threshold}"
+
+
+class SlaTarget(models.Model):
+    """R5.6: the three targets of one severity, in minutes, on the 24x7 clock or the vendor's business
+    calendar. The document's S1 upper bounds: first response 3 h, determination 8 h, resolution 48 h."""
+
+    config = models.ForeignKey(
+        PrioritySupport, verbose_name=_("configuration"), on_delete=models.CASCADE, related_name="targets"
+    )
+    severity = models.CharField(_("severity"), max_length=30, choices=Severity.choices)
+    first_response_minutes = models.PositiveIntegerField(_("first response within (minutes)"))
+    determination_minutes = models.PositiveIntegerField(_("problem determination within (minutes)"))
+    resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
+    business_hours = models.BooleanField(_("counted in business hours"), default=False)
+
+    class Meta:
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        ordering = ["severity"]
+        constraints = [models.UniqueConstraint(fields=["config", "severity"], name="sla_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.config} {self.severity}"

@@ -14,8 +14,8 @@ from canal.accounts.models import OrganisationKind, Role
 from canal.catalog.models import Product
 from canal.core import audit
 from canal.core.errors import NotFound, PermissionDenied, RuleViolation
-from canal.support import classification, large_accounts
-from canal.support.models import PrioritySupport, RegionTier, Severity, Ticket
+from canal.support import classification, large_accounts, sla
+from canal.support.models import PrioritySupport, RegionTier, Severity, SlaTarget, Ticket
 from canal.support.tickets import _locked, _require_support, _text
 
 CONFIGURING_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN)
@@ -99,6 +99,8 @@ def configure(
             RegionTier(config=config, region=region, threshold=threshold) for region, threshold in cleaned
         )
         config.excluded_products.set(excluded)
+        # R5.6: the document's S1 commitment until the vendor sets its own targets.
+        SlaTarget.objects.get_or_create(config=config, severity=Severity.S1, defaults=sla.DOCUMENT_S1)
         audit.record(
             actor=actor,
             action="priority_support.configured",
@@ -176,7 +178,10 @@ def change_severity(*, actor: Actor, ticket_id: int, severity: str, reason: str)
         _require_support(actor, ticket)
         before = {"severity": ticket.severity}
         ticket.severity = severity
-        ticket.save(update_fields=["severity"])
+        config = large_accounts.config_of(ticket.vendor_id)
+        if config is not None:
+            sla.set_due_times(ticket, config)  # R5.6: the new severity's targets
+        ticket.save(update_fields=["severity", *sla.DUE_FIELDS])
         audit.record(
             actor=actor,
             action="ticket.severity_changed",

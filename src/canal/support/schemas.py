@@ -123,7 +123,8 @@ class TicketOut(Schema):
     large_account: bool = Field(..., description='"Priority customer: large account" (R5.4).')
     customer_email: str = Field(..., description="The customer's primary e-mail, once known (R5.5).")
     account_ref: str = Field(..., description="The organisation or group id at the vendor (R5.2, R5.8).")
-    first_response_due_at: datetime | None
+    first_response_due_at: datetime | None = Field(..., description="R5.6, from the severity's targets.")
+    determination_due_at: datetime | None
     resolution_due_at: datetime | None
     created_at: datetime
     quoted_at: datetime | None

@@ -1,5 +1,6 @@
 """Priority support: large accounts (R5.1-R5.3), classification on receipt (R5.4, R5.5), ids (R5.8)."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from canal.accounts.tests.factories import MembershipFactory
 from canal.catalog.models import Product
 from canal.core.errors import NotFound, PermissionDenied, RuleViolation
 from canal.core.models import AuditEntry
-from canal.support import priority
+from canal.support import priority, sla
 from canal.support.models import Severity
 from canal.support.tests.conftest import customer_actor
 
@@ -192,3 +193,39 @@ def test_a_vendor_configures_only_with_valid_tiers_and_its_own_products(
         configure(vendor_admin, excluded=[foreign.pk])
     with pytest.raises(PermissionDenied):
         configure(desk.customer)
+
+
+def test_r5_6_an_s1_ticket_shows_the_documents_three_due_times(desk: Any, vendor_admin) -> None:
+    configure(vendor_admin, tiers=(("", 100),), excluded=[])
+    desk.license()
+
+    ticket = desk.open()
+    ticket.refresh_from_db()
+
+    assert ticket.first_response_due_at - ticket.created_at == timedelta(hours=3)
+    assert ticket.determination_due_at - ticket.created_at == timedelta(hours=8)
+    assert ticket.resolution_due_at - ticket.created_at == timedelta(hours=48)
+
+
+def test_r5_6_targets_on_business_hours_follow_the_vendors_calendar(desk: Any, vendor_admin) -> None:
+    config = configure(vendor_admin, tiers=(("", 100),), excluded=[])
+    config.opening_hours = [["09:00", "18:00"]] * 5 + [None, None]
+    config.save()
+    config.targets.update(business_hours=True)
+    desk.license()
+
+    ticket = desk.open()
+    calendar = sla.business_calendar(config)
+
+    assert calendar.business_time_between(ticket.created_at, ticket.first_response_due_at) == timedelta(
+        hours=3
+    )
+    assert calendar.business_time_between(ticket.created_at, ticket.resolution_due_at) == timedelta(hours=48)
+
+
+def test_r5_6_other_severities_have_no_due_times_until_targets_exist(desk: Any, vendor_admin) -> None:
+    configure(vendor_admin)
+
+    ticket = desk.open()
+
+    assert (ticket.severity, ticket.first_response_due_at) == ("s3", None)
