@@ -1,5 +1,6 @@
 """The programme's journey in a real browser: a company applies, the operator approves it, the new
-partner invites a client, the client accepts with limited access, later switches to full access paid by
+partner invites a client, the client accepts with limited access, the partner orders the granted product
+for it, the client later switches to full access paid by
 the partner, and the partner ends the relationship with its password (R4.1, R4.4-R4.6, R4.13)."""
 
 import re
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from canal.accounts.models import ClientRelationship, OrganisationKind, RelationshipStatus, Role
 from canal.accounts.tests.factories import PASSWORD, member
+from canal.orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -84,6 +86,17 @@ def test_r4_1_r4_4_r4_5_r4_6_r4_13_from_application_to_the_end_of_a_partnership(
     partner.goto(f"{live_server.url}{reverse('partners:client', args=[relationship.client_id])}")
     expect(partner.locator(".acting-banner")).to_contain_text("Praxis Seefeld")
     shot(partner, "partners-5-client-space")
+
+    # 5b. It orders the product its client granted, for that client (R4.5).
+    partner.goto(
+        f"{live_server.url}{reverse('orders:checkout')}?product=alpenhost-mail&customer={relationship.client_id}"
+    )
+    expect(partner.locator("select[name=customer]")).to_contain_text("Praxis Seefeld")
+    partner.click("button[name=place]")
+    expect(partner.locator("h1")).to_contain_text("ORD-")
+    shot(partner, "partners-5b-order-for-the-client")
+    order = Order.objects.get()
+    assert (order.customer_id, order.product.code) == (relationship.client_id, "alpenhost-mail")
 
     # 6. The client switches to full access paid by the partner.
     customer.goto(f"{live_server.url}{reverse('partners:relationship', args=[relationship.pk])}")
