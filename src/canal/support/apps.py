@@ -17,5 +17,6 @@ class SupportConfig(AppConfig):
             ("credit_paid_packs", timedelta(minutes=1), tasks.credit_paid_packs),
             # R2.18: a finished ticket without a reply for 7 days closes by itself.
             ("close_quiet_tickets", timedelta(hours=1), tasks.close_quiet_tickets),
+            ("flag_sla_breaches", timedelta(minutes=1), tasks.flag_sla_breaches),
         ):
             scheduler.register(scheduler.PeriodicJob(name, every, task))

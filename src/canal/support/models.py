@@ -343,3 +343,28 @@ class SlaTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.config} {self.severity}"
+
+
+class SlaPhase(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("First response")
+    DETERMINATION = "determination", _("Problem determination")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class SlaBreach(models.Model):
+    """R5.6: one phase of one ticket missed its due time; the unique pair makes flagging happen once."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="breaches"
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=SlaPhase.choices)
+    due_at = models.DateTimeField(_("was due by"))
+    flagged_at = models.DateTimeField(_("flagged at"))
+
+    class Meta:
+        verbose_name = _("SLA breach")
+        verbose_name_plural = _("SLA breaches")
+        constraints = [models.UniqueConstraint(fields=["ticket", "phase"], name="sla_breach_once")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} {self.phase}"

@@ -15,3 +15,10 @@ def close_quiet_tickets() -> int:
     from canal.support.tickets import close_quiet_tickets as run
 
     return run()
+
+
+@task()
+def flag_sla_breaches() -> int:
+    from canal.support.breaches import flag_sla_breaches as run
+
+    return run()
