@@ -274,20 +274,39 @@ def _record_card_intent(
         invoice = _payable_invoice(actor, invoice_id) if invoice_id is not None else None
         currency = invoice.currency if invoice is not None else (currency or actor.organisation.currency)
         value = _card_amount(amount, currency, default=invoice.amount_due if invoice is not None else None)
-        payment = Payment.objects.create(
-            organisation=actor.organisation,
+        payment = _new_card_payment(
+            payer_id=actor.organisation.pk,
             invoice=invoice,
-            purpose=PaymentPurpose.INVOICE if invoice is not None else PaymentPurpose.TOP_UP,
-            method=PaymentMethod.CARD,
             amount=value,
             currency=currency,
-            provider=card_provider().name,
+            actor=actor,
             card_token=card_token,
-            created_by=actor.user,
         )
         payment.intent_key = key or f"payment-{payment.pk}"
         payment.save(update_fields=["intent_key"])
     return payment
+
+
+def _new_card_payment(
+    *,
+    payer_id: int,
+    invoice: Invoice | None,
+    amount: Decimal,
+    currency: str,
+    actor: Actor | None,
+    card_token: str = "",
+) -> Payment:
+    return Payment.objects.create(
+        organisation_id=payer_id,
+        invoice=invoice,
+        purpose=PaymentPurpose.INVOICE if invoice is not None else PaymentPurpose.TOP_UP,
+        method=PaymentMethod.CARD,
+        amount=amount,
+        currency=currency,
+        provider=card_provider().name,
+        card_token=card_token,
+        created_by=getattr(actor, "user", None),
+    )
 
 
 def _same_intent(payment: Payment, invoice_id: int | None, amount: Decimal | str | None) -> Payment:
@@ -355,18 +374,14 @@ def charge_card_for(*, actor: Actor | None, invoice: Invoice, card_token: str, k
     """Charges what is due on a just-issued invoice by card; a decline raises, so the purchase rolls back."""
     if not card_token:
         raise RuleViolation(_("Enter the card."), code="card_required", field="card_token")
-    provider = card_provider()
-    payment = Payment.objects.create(
-        organisation_id=invoice.organisation_id,
+    payment = _new_card_payment(
+        payer_id=invoice.organisation_id,
         invoice=invoice,
-        purpose=PaymentPurpose.INVOICE,
-        method=PaymentMethod.CARD,
         amount=_card_amount(invoice.amount_due, invoice.currency, default=None),
         currency=invoice.currency,
-        provider=provider.name,
-        created_by=getattr(actor, "user", None),
+        actor=actor,
     )
-    result = provider.charge(
+    result = card_provider().charge(
         amount=Money(payment.amount, payment.currency),
         token=card_token,
         description=str(invoice),
