@@ -278,11 +278,9 @@ def updates(*, server: Server, current_version: str) -> Updates:
     newer = [release for release in releases if codes.version_key(release.version) > current]
     allowed = [release for release in newer if release.published_on <= until]
     latest = max(allowed, key=lambda release: codes.version_key(release.version), default=None)
-    withheld = any(
-        codes.version_key(r.version) > (codes.version_key(latest.version) if latest else current)
-        for r in newer
-        if r.published_on > until
-    )
+    # Anything newer than what is offered was published after updatable-until (else it would be offered).
+    offered = codes.version_key(latest.version) if latest else current
+    withheld = any(codes.version_key(release.version) > offered for release in newer)
     return Updates(
         current_version=current_version, updatable_until=until, latest=latest, newer_withheld=withheld
     )

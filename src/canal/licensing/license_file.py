@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 FORMAT = "canal-license/1"
@@ -51,8 +52,6 @@ def public_key_from(text: str) -> Ed25519PublicKey:
 
 
 def public_key_text(key: Ed25519PublicKey) -> str:
-    from cryptography.hazmat.primitives import serialization
-
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode()
 

@@ -43,7 +43,7 @@ def change_limit_for(product: Product) -> int:
 
 
 def server_of(subscription: Subscription) -> Server:
-    """The subscription's server row, made the first time it is needed (under the subscription's lock)."""
+    """The subscription's server row, made the first time it is needed; a racing creator's row wins."""
     server = Server.objects.filter(pk=subscription.pk).first()
     if server is not None:
         return server
@@ -98,12 +98,12 @@ def revoke_activation_keys(*, actor: Actor, server_id: int) -> int:
     _customer_side(actor, subscription)
     with transaction.atomic():
         server = Server.objects.select_for_update().filter(pk=subscription.pk).first()
-        live = server.activation_keys.filter(revoked_at__isnull=True) if server else None
-        if server is None or not live.exists():
+        live = ActivationKey.objects.filter(server_id=subscription.pk, revoked_at__isnull=True)
+        revoked = live.update(revoked_at=timezone.now())
+        if not revoked:
             raise RuleViolation(
                 _("This server has no activation key to revoke."), code="no_key", field="server"
             )
-        revoked = live.update(revoked_at=timezone.now())
         audit.record(
             actor=actor, action="license_server.key_revoked", obj=server, after={"revoked_keys": revoked}
         )
@@ -121,7 +121,7 @@ def reset_hardware_counter(*, actor: Actor, server_id: int, reason: str) -> Serv
             _("Only the vendor's or the operator's support staff reset the counter. Open a support ticket.")
         )
     actor.require_role(*RESET_ROLES)
-    reason = (reason or "").strip()
+    reason = (reason or "").strip()[:300]
     if len(reason) < 3:
         raise RuleViolation(
             _("Say why the counter is reset (for example the ticket number and the hardware replaced)."),
@@ -149,7 +149,7 @@ def reset_hardware_counter(*, actor: Actor, server_id: int, reason: str) -> Serv
             event=HardwareEvent.RESET,
             license_code=server.license_code,
             change_count=0,
-            reason=reason[:300],
+            reason=reason,
             by=actor.user,
         )
         audit.record(
@@ -158,9 +158,9 @@ def reset_hardware_counter(*, actor: Actor, server_id: int, reason: str) -> Serv
             obj=server,
             before=before,
             after={"change_count": 0, "possible_fault": False},
-            reason=reason[:300],
+            reason=reason,
         )
-        notices.counter_reset(subscription, limit=server.change_limit, reason=reason[:300])
+        notices.counter_reset(subscription, limit=server.change_limit, reason=reason)
     return server
 
 

@@ -3,6 +3,8 @@ its activation key, the counter reset for support staff (R2.4), and the vendor's
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -45,7 +47,7 @@ def server_detail(request: HttpRequest, server_id: int) -> HttpResponse:
     actor = portal_actor(request)
     subscription = selectors.server_license_for(actor, server_id)
     beats = list(
-        selectors.heartbeats_of(actor, server_id).filter(at__gte=timezone.now() - timezone.timedelta(days=30))
+        selectors.heartbeats_of(actor, server_id).filter(at__gte=timezone.now() - timedelta(days=30))
     )
     chart = charts.line_chart(
         [
