@@ -34,8 +34,9 @@ def _check_rate(value: Decimal, field: str) -> None:
         )
 
 
-def _level_for(actor: Actor, level_id: int) -> ProgrammeLevel:
-    level = ProgrammeLevel.objects.filter(pk=level_id, operator=actor.organisation).first()
+def _level_for(actor: Actor, level_id: int, *, lock: bool = False) -> ProgrammeLevel:
+    levels = ProgrammeLevel.objects.select_for_update() if lock else ProgrammeLevel.objects
+    level = levels.filter(pk=level_id, operator=actor.organisation).first()
     if level is None:
         raise NotFound(_("No programme level with this id."), field="level_id")
     return level
@@ -90,8 +91,7 @@ def set_level_terms(
     _check_rate(discount_rate, "discount_rate")
     _check_rate(cashback_rate, "cashback_rate")
     with transaction.atomic():
-        level = _level_for(actor, level_id)
-        level = ProgrammeLevel.objects.select_for_update().get(pk=level.pk)
+        level = _level_for(actor, level_id, lock=True)
         before = _terms(level)
         level.name, level.discount_rate, level.cashback_rate, level.rank = (
             name,

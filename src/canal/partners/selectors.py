@@ -10,7 +10,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
-from canal.accounts.models import ClientRelationship, Organisation, OrganisationKind, RelationshipStatus
+from canal.accounts.models import (
+    ClientRelationship,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    RelationshipStatus,
+)
 from canal.accounts.scope import active_relationships
 from canal.core.errors import NotFound
 from canal.partners.models import (
@@ -37,6 +43,20 @@ def applications_visible_to(actor: Actor) -> QuerySet[PartnerApplication]:
     if actor.is_operator:
         return applications
     return applications.filter(organisation=actor.organisation)
+
+
+def levels_of(actor: Actor) -> QuerySet[ProgrammeLevel]:
+    """The programme levels the actor's organisation runs (only the operator has any)."""
+    return ProgrammeLevel.objects.filter(operator=actor.organisation).order_by("rank", "code")
+
+
+def team_of(actor: Actor) -> QuerySet[Membership]:
+    """The actor's own colleagues, e.g. to assign a client to (R4.12)."""
+    return (
+        Membership.objects.filter(organisation=actor.organisation)
+        .select_related("user")
+        .order_by("user__email")
+    )
 
 
 def application_for(actor: Actor, application_id: int) -> PartnerApplication:

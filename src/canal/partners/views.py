@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from canal.accounts.models import AccessLevel, Membership, OrganisationKind, Role
+from canal.accounts.models import AccessLevel, OrganisationKind, Role
 from canal.catalog.selectors import products_visible_to
 from canal.core.errors import CanalError, NotFound
 from canal.partners import applications, invitations, relationships, selectors, support_access, tenders
@@ -28,7 +28,7 @@ from canal.partners.forms import (
     ProposalForm,
     TenderForm,
 )
-from canal.partners.models import ApplicationStatus, InvitationDirection, ProgrammeLevel
+from canal.partners.models import ApplicationStatus, InvitationDirection
 from canal.portal.actor import portal_actor
 from canal.subscriptions.selectors import subscriptions_visible_to
 
@@ -112,7 +112,7 @@ def application_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "pending": queue.filter(status=ApplicationStatus.PENDING),
         "decided": queue.exclude(status=ApplicationStatus.PENDING).order_by("-decided_at")[:25],
-        "levels": ProgrammeLevel.objects.filter(operator=actor.organisation),
+        "levels": selectors.levels_of(actor),
     }
     return render(request, "partners/applications.html", context)
 
@@ -308,13 +308,7 @@ def relationship(request: HttpRequest, relationship_id: int) -> HttpResponse:
         if done is not None:
             return redirect("partners:relationship", relationship_id)
     is_partner = current.partner_id == actor.organisation.pk
-    team = (
-        Membership.objects.filter(organisation=actor.organisation)
-        .select_related("user")
-        .order_by("user__email")
-        if is_partner
-        else []
-    )
+    team = selectors.team_of(actor) if is_partner else []
     context = {
         "relationship": current,
         "form": form,
