@@ -192,17 +192,17 @@ def assign_manager(*, actor: Actor, relationship_id: int, user_id: int) -> Clien
         relationship = _relationship_of_partner(actor, relationship_id)
         actor.require_role(Role.LEGAL_REPRESENTATIVE)
         user = _partner_user(actor, user_id)
-        manager, created = ClientManager.objects.get_or_create(relationship=relationship, user=user)
-        if created:
-            audit.record(actor=actor, action="client_manager.assigned", obj=manager, after={"user": user.pk})
-    return manager
+        return assign_manager_for_upgrade(actor=actor, relationship=relationship, user=user)
 
 
-def assign_manager_for_upgrade(*, actor: Actor | None, relationship: ClientRelationship, user: User) -> None:
+def assign_manager_for_upgrade(
+    *, actor: Actor | None, relationship: ClientRelationship, user: User
+) -> ClientManager:
     """R4.17: a partner user already linked to the client keeps reaching it, now through the partnership."""
     manager, created = ClientManager.objects.get_or_create(relationship=relationship, user=user)
     if created:
         audit.record(actor=actor, action="client_manager.assigned", obj=manager, after={"user": user.pk})
+    return manager
 
 
 def unassign_manager(*, actor: Actor, relationship_id: int, user_id: int) -> None:
