@@ -37,7 +37,7 @@ def server_row(subscription: Subscription) -> dict[str, Any]:
         "last_heartbeat_at": server.last_heartbeat_at if server else None,
         "over_licensed": bool(server and server.over_licensed_since),
         "possible_fault": bool(server and server.possible_fault_since),
-        "has_key": bool(server and server.activation_keys.filter(revoked_at__isnull=True).exists()),
+        "has_key": subscription.has_live_key,  # annotated by selectors.servers_visible_to
         "bound": bool(server and server.hardware_digest),
     }
 

@@ -2,14 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
 from canal.accounts.scope import scoped
 from canal.catalog.models import Product, ProductKind
 from canal.core.errors import NotFound
-from canal.licensing.models import HardwareChange, Heartbeat, Release, ServerStatus, SigningKey
+from canal.licensing.models import ActivationKey, HardwareChange, Heartbeat, Release, ServerStatus, SigningKey
 from canal.subscriptions.models import Subscription, SubscriptionStatus
 
 
@@ -22,6 +22,12 @@ def servers_visible_to(actor: Actor) -> QuerySet[Subscription]:
         Subscription.objects.filter(product__kind=ProductKind.ON_PREMISE_LICENSE)
         .exclude(status__in=[SubscriptionStatus.CANCELLED])
         .select_related("server", "customer", "product", "product__vendor", "plan")
+        # In the query, so a page of servers does not ask once per row whether it has a key.
+        .annotate(
+            has_live_key=Exists(
+                ActivationKey.objects.filter(server_id=OuterRef("pk"), revoked_at__isnull=True)
+            )
+        )
         .order_by("customer__name", "name", "pk")
     )
     return scoped(

@@ -96,9 +96,15 @@ def test_r2_4_two_changes_within_30_days_flag_a_possible_hardware_fault(
 
 
 def test_r2_4_a_revoked_key_no_longer_activates(appliance, license_, customer, api_as):
-    assert api_as(customer).delete(f"/licensing/servers/{license_.pk}/activation-key").status_code == 204
+    api = api_as(customer)
+    assert api.get(f"/licensing/servers/{license_.pk}").json()["has_key"] is True
+
+    assert api.delete(f"/licensing/servers/{license_.pk}/activation-key").status_code == 204
 
     assert appliance.activate().status_code == 401
+    assert api.get(f"/licensing/servers/{license_.pk}").json()["has_key"] is False
+    assert [row["has_key"] for row in api.get("/licensing/servers").json()["results"]] == [False]
+    assert api.delete(f"/licensing/servers/{license_.pk}/activation-key").json()["code"] == "no_key"
 
 
 def test_r2_4_an_unpaid_license_cannot_make_a_key(redwall, customer, api_as):
