@@ -27,6 +27,11 @@ TICKET_MACHINE = machine(
 
 # R2.17, R2.18: a rejected or closed ticket takes no more replies.
 OPEN_FOR_REPLIES = frozenset({T.PENDING, T.ASSIGNED, T.REOPENED, T.FINISHED})
+# Support may refuse a ticket until it is finished; the customer may reopen a finished or closed one (R2.18).
+REFUSABLE = frozenset({T.PENDING, T.ASSIGNED, T.REOPENED})
+REOPENABLE = frozenset({T.FINISHED, T.CLOSED})
+# A closed or rejected ticket is no longer worked on: it cannot be assigned.
+DONE = frozenset({T.CLOSED, T.REJECTED})
 
 PACK_MACHINE = machine(
     "support_pack_purchase",

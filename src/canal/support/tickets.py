@@ -24,6 +24,7 @@ from canal.accounts.models import OrganisationKind, Role
 from canal.billing import services as billing
 from canal.billing.ledger import InsufficientBalance
 from canal.billing.selectors import support_credit_balance
+from canal.catalog.models import TicketCategory
 from canal.core import audit
 from canal.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
 from canal.support import classification, files, tell
@@ -44,7 +45,7 @@ from canal.support.selectors import (
     servers_for_ticket,
     ticket_for,
 )
-from canal.support.states import OPEN_FOR_REPLIES, TICKET_MACHINE
+from canal.support.states import DONE, OPEN_FOR_REPLIES, REFUSABLE, REOPENABLE, TICKET_MACHINE
 
 REOPEN_WINDOW = timedelta(days=30)  # R2.18
 QUIET_CLOSE_AFTER = timedelta(days=7)  # R2.18
@@ -200,10 +201,13 @@ def open_ticket(
     return ticket
 
 
-def standard_cost(ticket: Ticket) -> int:
+def category_cost(category: TicketCategory, *, licensed: bool) -> int:
     """R2.14: the category's cost for a licensed or an unlicensed customer."""
-    category = ticket.category
-    return category.cost_licensed if ticket.licensed else category.cost_unlicensed
+    return category.cost_licensed if licensed else category.cost_unlicensed
+
+
+def standard_cost(ticket: Ticket) -> int:
+    return category_cost(ticket.category, licensed=ticket.licensed)
 
 
 def quote_ticket(*, actor: Actor, ticket_id: int, credits: int | None = None, reason: str = "") -> Ticket:
@@ -350,7 +354,7 @@ def refuse_ticket(*, actor: Actor, ticket_id: int, reason: str) -> Ticket:
     with transaction.atomic():
         ticket = _locked(actor, ticket_id)
         _require_support(actor, ticket)
-        if ticket.status not in {TicketStatus.PENDING, TicketStatus.ASSIGNED, TicketStatus.REOPENED}:
+        if ticket.status not in REFUSABLE:
             raise _not_in(ticket, _("Ticket %(number)s is %(status)s; only an open ticket can be refused."))
         refund = ticket.charged_credits - ticket.refunded_credits
         if refund:
@@ -384,7 +388,7 @@ def assign_ticket(*, actor: Actor, ticket_id: int, agent_id: int) -> Ticket:
     with transaction.atomic():
         ticket = _locked(actor, ticket_id)
         _require_support(actor, ticket)
-        if ticket.status in {TicketStatus.CLOSED, TicketStatus.REJECTED}:
+        if ticket.status in DONE:
             raise _not_in(ticket, _("Ticket %(number)s is %(status)s; only an open ticket can be assigned."))
         agent = agents_for(ticket.vendor_id).filter(pk=agent_id).first()
         if agent is None:
@@ -453,7 +457,7 @@ def reopen_ticket(*, actor: Actor, ticket_id: int, now: datetime | None = None) 
     with transaction.atomic():
         ticket = _locked(actor, ticket_id)
         _require_customer(actor, ticket)
-        if ticket.status not in {TicketStatus.FINISHED, TicketStatus.CLOSED}:
+        if ticket.status not in REOPENABLE:
             raise _not_in(
                 ticket,
                 _("Ticket %(number)s is %(status)s; only a finished or closed ticket can be reopened."),

@@ -25,7 +25,7 @@ from canal.core.idempotency import run_once
 from canal.portal.actor import portal_actor
 from canal.support import packs, selectors, tickets
 from canal.support.models import PackPurchaseStatus, Severity, TicketStatus
-from canal.support.states import OPEN_FOR_REPLIES, TICKET_MACHINE
+from canal.support.states import DONE, OPEN_FOR_REPLIES, REFUSABLE, REOPENABLE, TICKET_MACHINE
 
 PAGE_SIZE = 25
 
@@ -158,7 +158,7 @@ def _help_context(actor: Any, category: Any) -> dict[str, Any]:
     return {
         "help_category": category,
         "licensed": licensed,
-        "your_cost": category.cost_licensed if licensed else category.cost_unlicensed,
+        "your_cost": tickets.category_cost(category, licensed=licensed),
     }
 
 
@@ -210,13 +210,12 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "can_decide": is_customer and ticket.status == TicketStatus.PENDING and quoted is not None,
         "can_quote": support and ticket.status == TicketStatus.PENDING,
         "can_finish": support and TICKET_MACHINE.can(ticket.status, TicketStatus.FINISHED),
-        "can_refuse": support
-        and ticket.status in {TicketStatus.PENDING, TicketStatus.ASSIGNED, TicketStatus.REOPENED},
+        "can_refuse": support and ticket.status in REFUSABLE,
         "can_close": is_customer and ticket.status == TicketStatus.FINISHED,
-        "can_reopen": is_customer and ticket.status in {TicketStatus.FINISHED, TicketStatus.CLOSED},
+        "can_reopen": is_customer and ticket.status in REOPENABLE,
         "can_reply": (support or is_customer) and ticket.status in OPEN_FOR_REPLIES,
         "agents": selectors.agents_for(ticket.vendor_id) if support else [],
-        "can_assign": support and ticket.status not in {TicketStatus.CLOSED, TicketStatus.REJECTED},
+        "can_assign": support and ticket.status not in DONE,
         "severities": Severity.choices,
     }
     return render(request, "support/ticket.html", context)

@@ -148,3 +148,16 @@ def test_r2_18_closed_and_rejected_tickets_take_no_replies(desk, assigned, api_a
     assert answer.status_code == 409
     assert answer.json()["code"] == "closed_for_replies"
     assert not assigned.messages.exists()
+
+
+def test_r2_10_support_assigns_an_open_ticket_but_not_a_rejected_one(desk, assigned, api_as):
+    support = api_as(desk.agent)
+
+    answer = support.post(f"/support/tickets/{assigned.pk}/assign", {"agent_id": desk.vendor_agent.user.pk})
+    assert answer.status_code == 200
+    tickets.refuse_ticket(actor=desk.agent, ticket_id=assigned.pk, reason="Duplicate of another ticket")
+    refused = support.post(f"/support/tickets/{assigned.pk}/assign", {"agent_id": desk.agent.user.pk})
+
+    assert refused.status_code == 409
+    assigned.refresh_from_db()
+    assert assigned.agent_id == desk.vendor_agent.user.pk
