@@ -172,11 +172,17 @@ class LevelSummary:
 
 def programme_summary(actor: Actor) -> list[LevelSummary]:
     """The vendor's and operator's view of the programme: partners and clients per level, and the
-    cashback credited to them (R4.3, R4.7)."""
+    cashback credited to them (R4.3, R4.7): a vendor sees only the cashback earned on its own products."""
     from canal.billing.models import InvoiceLine, InvoiceStatus
+    from canal.catalog.models import Product
 
     if actor.kind not in {OrganisationKind.OPERATOR, OrganisationKind.VENDOR}:
         raise NotFound(_("No programme overview here."), field="organisation")
+    lines = InvoiceLine.objects.filter(invoice__status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PAID])
+    if not actor.is_operator:
+        lines = lines.filter(
+            product_code__in=Product.objects.filter(vendor=actor.organisation).values("code")
+        )
     summaries = []
     levels = ProgrammeLevel.objects.annotate(partner_count=Count("partners")).order_by("rank", "code")
     for level in levels:
@@ -185,10 +191,7 @@ def programme_summary(actor: Actor) -> list[LevelSummary]:
             partner_id__in=partner_ids, status=RelationshipStatus.ACTIVE
         ).count()
         cashback = (
-            InvoiceLine.objects.filter(
-                cashback_partner_id__in=partner_ids,
-                invoice__status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PAID],
-            )
+            lines.filter(cashback_partner_id__in=partner_ids)
             .values("invoice__currency")
             .annotate(total=Sum("cashback_amount"))
         )

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 
@@ -187,3 +189,34 @@ def test_r4_1_the_operators_queue_shows_the_volume_as_money(portal_login, api_as
 
     assert "Bergweb GmbH" in page
     assert "2,000.00" in page
+
+
+def test_r4_7_a_vendor_sees_only_the_cashback_earned_on_its_own_products(
+    api_as, operator, programme_partner, legal, make_actor
+):
+    from canal.billing.services import invoice_and_charge
+    from canal.billing.tests.helpers import DAY, charge
+    from canal.catalog.models import Product
+    from canal.core.money import Money
+
+    ours, theirs = make_actor(OrganisationKind.VENDOR), make_actor(OrganisationKind.VENDOR)
+    for vendor, code in ((ours, "ours-hosting"), (theirs, "their-crm")):
+        Product.objects.create(vendor=vendor.organisation, code=code, name=code, kind="saas", unit="user")
+    client = legal(OrganisationKind.CUSTOMER).organisation
+    lines = [
+        charge(
+            code,
+            "100.00",
+            product_code=code,
+            cashback_partner=programme_partner.organisation,
+            cashback_amount=Money(cashback, "EUR"),
+        )
+        for code, cashback in (("ours-hosting", "10.00"), ("their-crm", "7.00"))
+    ]
+    invoice_and_charge(actor=None, payer=client, charges=lines, issue_date=DAY, pay_with="bank_transfer")
+
+    seen_by_vendor = api_as(ours).get("/partners/levels").json()[0]["cashback_paid"]
+    seen_by_operator = api_as(operator).get("/partners/levels").json()[0]["cashback_paid"]
+
+    assert {currency: Decimal(total) for currency, total in seen_by_vendor.items()} == {"EUR": Decimal(10)}
+    assert {currency: Decimal(total) for currency, total in seen_by_operator.items()} == {"EUR": Decimal(17)}
