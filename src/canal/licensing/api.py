@@ -15,7 +15,7 @@ from canal.api.throttling import WindowThrottle
 from canal.core.client import client_address
 from canal.core.errors import NotFound
 from canal.licensing import appliance, entitlements, selectors, services
-from canal.licensing.presenters import release_row, server_row
+from canal.licensing.presenters import hardware_change_row, release_row, server_row
 from canal.licensing.schemas import (
     ActivateIn,
     ActivationKeyOut,
@@ -121,16 +121,8 @@ def get_server(request: HttpRequest, server_id: int) -> Any:
     summary="Hardware-code history (R2.4)",
 )
 def hardware_changes(request: HttpRequest, server_id: int) -> Any:
-    return [
-        {
-            "at": change.at,
-            "event": change.event,
-            "license_code": change.license_code[-9:],
-            "changes_used": change.change_count,
-            "reason": change.reason,
-        }
-        for change in selectors.hardware_history_of(request.actor, server_id)  # type: ignore[attr-defined]
-    ]
+    history = selectors.hardware_history_of(request.actor, server_id)  # type: ignore[attr-defined]
+    return [hardware_change_row(change) for change in history]
 
 
 @router.get("/servers/{server_id}/heartbeats", response={200: list[HeartbeatRowOut], **ERRORS})

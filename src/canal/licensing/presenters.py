@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from canal.licensing import codes, licenses
-from canal.licensing.models import Server, ServerStatus
+from canal.licensing.models import HardwareChange, Server, ServerStatus
 from canal.subscriptions.models import Subscription
 
 
@@ -39,6 +39,18 @@ def server_row(subscription: Subscription) -> dict[str, Any]:
         "possible_fault": bool(server and server.possible_fault_since),
         "has_key": subscription.has_live_key,  # annotated by selectors.servers_visible_to
         "bound": bool(server and server.hardware_digest),
+    }
+
+
+def hardware_change_row(change: HardwareChange) -> dict[str, Any]:
+    """R2.3: history shows only the last part of each license code, as the server row does."""
+    return {
+        "at": change.at,
+        "event": change.event,
+        "event_label": change.get_event_display(),
+        "license_code": change.license_code[-9:],
+        "changes_used": change.change_count,
+        "reason": change.reason,
     }
 
 

@@ -18,7 +18,7 @@ from canal.accounts.models import OrganisationKind
 from canal.core.errors import CanalError
 from canal.licensing import forms, selectors, services
 from canal.licensing.models import ServerStatus
-from canal.licensing.presenters import server_row
+from canal.licensing.presenters import hardware_change_row, server_row
 from canal.portal.actor import portal_actor
 from canal.subscriptions import charts
 
@@ -66,7 +66,9 @@ def server_detail(request: HttpRequest, server_id: int) -> HttpResponse:
     context = {
         "subscription": subscription,
         "server": server_row(subscription),
-        "history": selectors.hardware_history_of(actor, server_id)[:50],
+        "history": [
+            hardware_change_row(change) for change in selectors.hardware_history_of(actor, server_id)[:50]
+        ],
         "chart": chart,
         "uptime": uptime,
         "staff": actor.kind in STAFF_KINDS,

@@ -19,7 +19,7 @@ def used_up(appliance, license_):
 
 
 def test_r2_4_the_vendor_resets_the_counter_in_the_portal_with_a_reason(
-    used_up, redwall, customer, portal_login, django_capture_on_commit_callbacks
+    used_up, redwall, customer, portal_login, api_as, django_capture_on_commit_callbacks
 ):
     client = portal_login(redwall.vendor_actor.user)
 
@@ -36,6 +36,13 @@ def test_r2_4_the_vendor_resets_the_counter_in_the_portal_with_a_reason(
     assert entry.reason == "Ticket 88: new NIC"
     assert entry.before["change_count"] == 3
     assert notified(customer.user, notices.COUNTER_RESET, server="server1")
+    # The customer sees the reset in the history, with only the last part of the license code (R2.3).
+    history = api_as(customer).get(f"/licensing/servers/{used_up.pk}/hardware-changes").json()
+    assert (history[0]["event"], history[0]["reason"]) == (HardwareEvent.RESET, "Ticket 88: new NIC")
+    assert history[0]["license_code"] == server.license_code[-9:]
+    page = portal_login(customer.user).get(f"/servers/{used_up.pk}/").content.decode()
+    assert "Ticket 88: new NIC" in page
+    assert server.license_code not in page
 
 
 def test_r2_4_the_operators_support_agent_may_reset_but_another_vendor_gets_404(used_up, make_actor, api_as):
