@@ -17,12 +17,12 @@ from fpdf.enums import XPos, YPos
 
 from canal.billing.models import Invoice, InvoiceStatus
 from canal.billing.presenters import step_text
+from canal.core.formats import LOCALES
 from canal.core.money import Money
 
 BRAND = (15, 95, 115)
 MUTED = (100, 110, 120)
 LINE = (220, 225, 230)
-LOCALES = {"es": "es_ES", "en": "en_GB"}
 
 
 def _safe(text: str) -> str:

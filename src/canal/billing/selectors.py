@@ -63,18 +63,20 @@ def sees_cashback(actor: Actor, line: InvoiceLine) -> bool:
     )
 
 
-def invoices_to_pay(actor: Actor, invoice_ids: list[int]) -> set[int]:
-    """Which of `invoice_ids` the actor's organisation still has to pay (issued, something due), in one
-    query, so a list offers "Pay" only where paying is possible."""
-    return set(
-        Invoice.objects.filter(
-            pk__in=invoice_ids,
-            organisation=actor.organisation,
-            kind=InvoiceKind.INVOICE,
-            status=InvoiceStatus.ISSUED,
-            total__gt=F("amount_paid") + F("amount_credited"),
-        ).values_list("pk", flat=True)
+def unpaid_invoices(actor: Actor) -> QuerySet[Invoice]:
+    """The invoices the actor's organisation still has to pay: issued, with something due."""
+    return Invoice.objects.filter(
+        organisation=actor.organisation,
+        kind=InvoiceKind.INVOICE,
+        status=InvoiceStatus.ISSUED,
+        total__gt=F("amount_paid") + F("amount_credited"),
     )
+
+
+def invoices_to_pay(actor: Actor, invoice_ids: list[int]) -> set[int]:
+    """Which of `invoice_ids` the actor's organisation still has to pay, in one query, so a list offers
+    "Pay" only where paying is possible."""
+    return set(unpaid_invoices(actor).filter(pk__in=invoice_ids).values_list("pk", flat=True))
 
 
 def invoices_for_client(actor: Actor, client_id: int) -> QuerySet[Invoice]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import OrganisationKind
 from canal.billing import selectors as billing
-from canal.billing.models import AccountKind, InvoiceKind, InvoiceStatus
+from canal.billing.models import AccountKind
 from canal.core import formats
 from canal.core.money import Money
 from canal.subscriptions import selectors as subscriptions
@@ -40,13 +39,8 @@ def needs_of(actor: Actor, today: date) -> list[Need]:
     """The reader's to-do counts; zero counts stay in the list so the dashboard can say "nothing"."""
     needs: list[Need] = []
     if actor.kind in (OrganisationKind.PARTNER, OrganisationKind.CUSTOMER):
-        due = billing.invoices_visible_to(actor).filter(
-            organisation=actor.organisation,
-            kind=InvoiceKind.INVOICE,
-            status=InvoiceStatus.ISSUED,
-            total__gt=F("amount_paid") + F("amount_credited"),
-        )
-        needs.append(Need(_("Invoices to pay"), due.count(), _url("billing:invoices", "status=issued")))
+        due = billing.unpaid_invoices(actor).count()
+        needs.append(Need(_("Invoices to pay"), due, _url("billing:invoices", "status=issued")))
         visible = subscriptions.subscriptions_visible_to(actor)
         trials = visible.filter(status=SubscriptionStatus.TRIAL, trial_ends_on__lte=today + TRIAL_WARNING)
         needs.append(

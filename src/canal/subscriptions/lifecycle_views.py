@@ -90,7 +90,7 @@ def _run(request: HttpRequest, subscription_id: int, action: Any, success: str) 
 
 
 def _preview_then_run(
-    request: HttpRequest, subscription_id: int, action: Any, success: str, title: str, pay_with: str
+    request: HttpRequest, subscription_id: int, action: Any, success: str, title: str
 ) -> HttpResponse:
     """A change that costs money is first worked out for real and rolled back, so the page shows the
     exact price, its breakdown and who pays how; the confirmed second post places the order."""
@@ -109,7 +109,8 @@ def _preview_then_run(
             Fact(_("Subscription"), order.subscription_name or order.product.name),
             Fact(_("Price before tax"), formats.money(price), strong=True),
             Fact(_("Invoiced to"), order.payer.name),
-            Fact(_("Paid by"), str(PaymentMethod(pay_with).label)),
+            # Portal changes and upgrades are placed with the default means of payment.
+            Fact(_("Paid by"), str(PaymentMethod(OrderDetails().pay_with).label)),
         ],
         details_template="orders/partials/lines.html",
         details={"lines": presenters.display_lines(order.lines, order.currency)},
@@ -143,7 +144,6 @@ def change(request: HttpRequest, subscription_id: int) -> HttpResponse:
         ),
         _("Change ordered. It costs the difference for the rest of the term."),
         _("Change the subscription"),
-        OrderDetails().pay_with,
     )
 
 
@@ -170,7 +170,6 @@ def upgrade(request: HttpRequest, subscription_id: int) -> HttpResponse:
         ),
         _("Upgrade ordered: the vendor moves the same account to the new plan."),
         _("Upgrade the subscription"),
-        OrderDetails().pay_with,
     )
 
 

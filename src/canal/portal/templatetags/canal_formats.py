@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def when(value: datetime | date | None) -> str:
-    """ "1 dic 2026, 14:48:00" in Spanish, "1 Dec 2026, 14:48:00" in English; empty for None."""
+    """ "1 dic 2026, 14:48" in Spanish, "1 Dec 2026, 14:48" in English; empty for None."""
     return formats.when(value) if value else ""
 
 
