@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
-from canal.catalog.models import Product
+from canal.catalog.selectors import products_visible_to
 from canal.core.errors import CanalError, RuleViolation
 from canal.portal.actor import portal_actor
 from canal.support import large_accounts, priority
@@ -105,7 +105,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
         "severities": Severity.choices,
         "default_severity": config.default_severity if config else Severity.S3,
         "tiers_text": tiers_text,
-        "products": Product.objects.filter(vendor=actor.organisation).order_by("name"),
+        "products": products_visible_to(actor).order_by("name"),  # a vendor sees its own products
         "excluded": excluded,
     }
     return render(request, "support/priority.html", context)
