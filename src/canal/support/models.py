@@ -21,6 +21,8 @@ class TicketStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
     REJECTED = "rejected", _("Rejected")
+    # R5.6: on hold while support waits for the customer or partner; the SLA clock is paused.
+    WAITING = "waiting", _("Waiting for the customer")
 
 
 class Channel(models.TextChoices):
@@ -87,6 +89,14 @@ class Ticket(models.Model):
     first_response_due_at = models.DateTimeField(_("first response due by"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due by"), null=True, blank=True)
     determination_due_at = models.DateTimeField(_("problem determination due by"), null=True, blank=True)
+    # R5.6: warnings at the document's lower bounds, the next public update due ("timely updates"), and
+    # the pause while the ticket waits for the customer (resuming shifts every due time by the pause).
+    first_response_warn_at = models.DateTimeField(_("first response warning at"), null=True, blank=True)
+    determination_warn_at = models.DateTimeField(_("problem determination warning at"), null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(_("resolution warning at"), null=True, blank=True)
+    update_due_at = models.DateTimeField(_("next public update due by"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("SLA clock paused since"), null=True, blank=True)
+    held_status = models.CharField(_("status before waiting"), max_length=20, blank=True)
     # Priority support (issue 13, R5.2, R5.4, R5.5): who the ticket is about and what was found.
     customer_email = models.EmailField(_("customer's primary e-mail"), max_length=254, blank=True)
     account_ref = models.CharField(_("organisation or group id"), max_length=120, blank=True)
@@ -292,6 +302,12 @@ class PrioritySupport(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=60, default="UTC")
     opening_hours = models.JSONField(_("opening hours"), default=list, blank=True)
     country = models.CharField(_("country for public holidays"), max_length=2, blank=True)
+    # Extra closed dates of the calendar (ISO dates), besides the country's public holidays.
+    closed_dates = models.JSONField(_("extra closed dates"), default=list, blank=True)
+    # R5.6: who hears about breaches, in the app and by e-mail; empty: the vendor's agents and admins.
+    escalation_contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("escalation contacts"), blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -334,6 +350,20 @@ class SlaTarget(models.Model):
     determination_minutes = models.PositiveIntegerField(_("problem determination within (minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
     business_hours = models.BooleanField(_("counted in business hours"), default=False)
+    # Warnings at the lower bounds (the document's S1: 1 h, 2 h, 24 h); null: no warning.
+    first_response_warn_minutes = models.PositiveIntegerField(
+        _("first response warning after (minutes)"), null=True, blank=True
+    )
+    determination_warn_minutes = models.PositiveIntegerField(
+        _("problem determination warning after (minutes)"), null=True, blank=True
+    )
+    resolution_warn_minutes = models.PositiveIntegerField(
+        _("resolution warning after (minutes)"), null=True, blank=True
+    )
+    # "Timely updates": an open ticket gets a public reply from support at least this often; null: none.
+    update_minutes = models.PositiveIntegerField(
+        _("public update at least every (minutes)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("SLA target")
@@ -349,22 +379,39 @@ class SlaPhase(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
     DETERMINATION = "determination", _("Problem determination")
     RESOLUTION = "resolution", _("Resolution")
+    UPDATE = "update", _("Timely update")
+
+
+class SlaEventKind(models.TextChoices):
+    WARNING = "warning", _("Warning")
+    BREACH = "breach", _("Breach")
 
 
 class SlaBreach(models.Model):
-    """R5.6: one phase of one ticket missed its due time; the unique pair makes flagging happen once."""
+    """R5.6: one phase of one ticket reached its warning or missed its due time. The unique constraints
+    make flagging happen once: per ticket, phase and kind; for timely updates, once per missed due time."""
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="breaches"
     )
     phase = models.CharField(_("phase"), max_length=20, choices=SlaPhase.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=SlaEventKind.choices, default="breach")
     due_at = models.DateTimeField(_("was due by"))
     flagged_at = models.DateTimeField(_("flagged at"))
 
     class Meta:
         verbose_name = _("SLA breach")
         verbose_name_plural = _("SLA breaches")
-        constraints = [models.UniqueConstraint(fields=["ticket", "phase"], name="sla_breach_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "phase", "kind"], condition=~Q(phase="update"), name="sla_event_once"
+            ),
+            models.UniqueConstraint(
+                fields=["ticket", "phase", "kind", "due_at"],
+                condition=Q(phase="update"),
+                name="sla_update_event_once",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.ticket} {self.phase}"
+        return f"{self.ticket} {self.phase} {self.kind}"
