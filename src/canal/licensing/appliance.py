@@ -63,9 +63,11 @@ def _locked(server: Server) -> Server:
     )
 
 
-def _require_license(server: Server) -> None:
+def _require_active_license(server: Server) -> None:
+    # A suspended license binds no new hardware and gets no new license file until it is active again;
+    # its appliance still reports heartbeats.
     subscription = server.subscription
-    if subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED):
+    if subscription.status != SubscriptionStatus.ACTIVE:
         raise Conflict(
             _("This license is %(status)s and cannot be used.")
             % {"status": subscription.get_status_display().lower()},
@@ -101,7 +103,7 @@ def activate(*, server: Server, hardware_code: str, now: datetime | None = None)
     refused = False
     with transaction.atomic():
         server = _locked(server)
-        _require_license(server)
+        _require_active_license(server)
         subscription = server.subscription
         new_code = codes.license_code(subscription.product.code, digest)
         before = {"license_code": server.license_code, "change_count": server.change_count}

@@ -20,7 +20,8 @@ def updatable_until(subscription: Subscription) -> date:
 def licensed_modules(subscription: Subscription) -> list[str]:
     # R2.5: Freemium includes every module the product offers.
     if subscription.plan is not None and subscription.plan.includes_all_modules:
-        return sorted(subscription.product.modules.values_list("code", flat=True))
+        # `.all()` so a page of servers uses the modules its selector prefetched.
+        return sorted(module.code for module in subscription.product.modules.all())
     return sorted(subscription.modules)
 
 

@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# R2.4: hardware-code changes a license allows unless its vendor sets another limit (LicensePolicy).
+DEFAULT_CHANGE_LIMIT = 3
+
 
 class ServerStatus(models.TextChoices):
     AWAITING_ACTIVATION = "awaiting_activation", _("Awaiting activation")
@@ -24,7 +27,9 @@ class LicensePolicy(models.Model):
     product = models.OneToOneField(
         "catalog.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="license_policy"
     )
-    hardware_change_limit = models.PositiveSmallIntegerField(_("hardware-code changes allowed"), default=3)
+    hardware_change_limit = models.PositiveSmallIntegerField(
+        _("hardware-code changes allowed"), default=DEFAULT_CHANGE_LIMIT
+    )
 
     class Meta:
         verbose_name = _("license policy")
@@ -49,7 +54,9 @@ class Server(models.Model):
     hardware_digest = models.CharField(_("hardware-code digest"), max_length=64, blank=True)
     license_code = models.CharField(_("license code"), max_length=40, blank=True)
     change_count = models.PositiveSmallIntegerField(_("hardware-code changes used"), default=0)
-    change_limit = models.PositiveSmallIntegerField(_("hardware-code changes allowed"), default=3)
+    change_limit = models.PositiveSmallIntegerField(
+        _("hardware-code changes allowed"), default=DEFAULT_CHANGE_LIMIT
+    )
     bound_at = models.DateTimeField(_("first activated at"), null=True, blank=True)
     possible_fault_since = models.DateTimeField(_("possible hardware fault since"), null=True, blank=True)
     last_heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, db_index=True)

@@ -73,5 +73,5 @@ def uptime_label(seconds: int | None) -> str:
 
 
 def _module_names(subscription: Subscription) -> list[str]:
-    names = dict(subscription.product.modules.values_list("code", "name"))
+    names = {module.code: module.name for module in subscription.product.modules.all()}
     return [names.get(code, code) for code in licenses.licensed_modules(subscription)]

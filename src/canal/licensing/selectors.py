@@ -22,6 +22,7 @@ def servers_visible_to(actor: Actor) -> QuerySet[Subscription]:
         Subscription.objects.filter(product__kind=ProductKind.ON_PREMISE_LICENSE)
         .exclude(status__in=[SubscriptionStatus.CANCELLED])
         .select_related("server", "customer", "product", "product__vendor", "plan")
+        .prefetch_related("product__modules")
         # In the query, so a page of servers does not ask once per row whether it has a key.
         .annotate(
             has_live_key=Exists(

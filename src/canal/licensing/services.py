@@ -18,6 +18,7 @@ from canal.core import audit
 from canal.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from canal.licensing import codes, notices
 from canal.licensing.models import (
+    DEFAULT_CHANGE_LIMIT,
     ActivationKey,
     HardwareChange,
     HardwareEvent,
@@ -33,11 +34,10 @@ from canal.subscriptions.models import Subscription, SubscriptionStatus
 KEY_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.TECHNICAL)
 RESET_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.TECHNICAL, Role.SUPPORT_AGENT)
 RELEASE_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.ADMIN, Role.TECHNICAL)
-DEFAULT_CHANGE_LIMIT = 3
 
 
 def change_limit_for(product: Product) -> int:
-    """R2.4: 3 changes by default; a vendor may set another limit per product (LicensePolicy)."""
+    """R2.4: the default number of changes unless the vendor set another limit for the product."""
     policy = LicensePolicy.objects.filter(product=product).first()
     return policy.hardware_change_limit if policy else DEFAULT_CHANGE_LIMIT
 
@@ -70,15 +70,17 @@ def issue_activation_key(*, actor: Actor, server_id: int) -> tuple[ActivationKey
     """A new key for the appliance, returned once in plain text; any earlier key stops working."""
     subscription = server_license_for(actor, server_id)
     _customer_side(actor, subscription)
-    if subscription.status != SubscriptionStatus.ACTIVE:
-        raise Conflict(
-            _("This license is %(status)s: pay its order first, then make the activation key.")
-            % {"status": subscription.get_status_display().lower()},
-            code="license_not_active",
-            field="server",
-        )
     plaintext, prefix, digest = codes.new_activation_key()
     with transaction.atomic():
+        # Checked under the license's lock, so a suspension or cancellation racing this key wins.
+        locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        if locked.status != SubscriptionStatus.ACTIVE:
+            raise Conflict(
+                _("This license is %(status)s: pay its order first, then make the activation key.")
+                % {"status": locked.get_status_display().lower()},
+                code="license_not_active",
+                field="server",
+            )
         server = Server.objects.select_for_update().get(pk=server_of(subscription).pk)
         now = timezone.now()
         revoked = server.activation_keys.filter(revoked_at__isnull=True).update(revoked_at=now)
@@ -165,10 +167,12 @@ def reset_hardware_counter(*, actor: Actor, server_id: int, reason: str) -> Serv
 
 
 def publish_release(
-    *, actor: Actor, product_code: str, version: str, published_on: date, notes: str = ""
+    *, actor: Actor, product_code: str, version: str, published_on: date | None, notes: str = ""
 ) -> Release:
     """A vendor publishes a version of its appliance; servers receive it while updatable (R2.8)."""
     actor.require_role(*RELEASE_ROLES)
+    if published_on is None:
+        raise RuleViolation(_("Choose the publication date."), code="invalid_date", field="published_on")
     product = appliance_products_of(actor).filter(code=product_code).first()
     if product is None:
         raise NotFound(_("No appliance product of yours with this code."), field="product")

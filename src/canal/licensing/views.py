@@ -136,14 +136,11 @@ def releases(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            published_on = forms.published_on(request.POST.get("published_on"))
-            if published_on is None:
-                raise CanalError(_("Choose the publication date."), field="published_on")
             services.publish_release(
                 actor=actor,
                 product_code=request.POST.get("product", ""),
                 version=request.POST.get("version", ""),
-                published_on=published_on,
+                published_on=forms.published_on(request.POST.get("published_on")),
                 notes=request.POST.get("notes", "")[:4000],
             )
         except CanalError as refused:

@@ -127,3 +127,20 @@ def test_r2_4_appliance_requests_are_rate_limited_per_server(appliance, settings
 
 def test_r2_4_a_made_up_key_is_refused(redwall):
     assert Appliance("canal_srv_deadbeef_nothing").activate().status_code == 401
+
+
+def test_r2_4_a_suspended_license_activates_nothing_but_its_server_still_reports(appliance, license_):
+    appliance.activate()
+    license_.status = "suspended"  # arranged: nothing in Canal suspends a license on its own yet
+    license_.save(update_fields=["status"])
+
+    refused = appliance.activate("NEW-BOARD-0001")
+    heartbeat = appliance.heartbeat()
+
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "license_not_active"
+    assert "suspended" in refused.json()["message"]
+    server = Server.objects.get(pk=license_.pk)
+    assert server.change_count == 0  # the refused board used no change
+    assert heartbeat.status_code == 200
+    assert heartbeat.json()["license"] is None  # no fresh license file while suspended
