@@ -95,6 +95,7 @@ class Ticket(models.Model):
     determination_warn_at = models.DateTimeField(_("problem determination warning at"), null=True, blank=True)
     resolution_warn_at = models.DateTimeField(_("resolution warning at"), null=True, blank=True)
     update_due_at = models.DateTimeField(_("next public update due by"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first public reply of support at"), null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("SLA clock paused since"), null=True, blank=True)
     held_status = models.CharField(_("status before waiting"), max_length=20, blank=True)
     # Priority support (issue 13, R5.2, R5.4, R5.5): who the ticket is about and what was found.
