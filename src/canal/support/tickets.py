@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -27,7 +28,7 @@ from canal.billing.selectors import support_credit_balance
 from canal.catalog.models import TicketCategory
 from canal.core import audit
 from canal.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, RuleViolation
-from canal.support import classification, files, tell
+from canal.support import classification, clock, files, tell
 from canal.support.models import (
     Attachment,
     Channel,
@@ -172,17 +173,27 @@ def open_ticket(
         server = found[0] if found else None
     for upload in attachments:
         files.check_attachment(upload)
+    return create_ticket(
+        actor=actor,
+        attachments=attachments,
+        customer=actor.organisation,
+        vendor_id=vendor_id,
+        category=category,
+        subscription=server,
+        title=title,
+        description=description,
+        channel=channel,
+    )
+
+
+def create_ticket(*, actor: Actor, attachments: Sequence[UploadedFile] = (), **fields: Any) -> Ticket:
+    """Stores a checked new ticket with its number and files, audits it, classifies it on receipt (R5.4)
+    and tells the vendor's agents after commit; shared by the desk form and partner intake."""
     with transaction.atomic():
         ticket = Ticket.objects.create(
-            customer=actor.organisation,
-            vendor_id=vendor_id,
             requester=actor.user,
-            category=category,
-            subscription=server,
-            title=title,
-            description=description,
-            licensed=holds_license(actor.organisation.pk, vendor_id),
-            channel=channel,
+            licensed=holds_license(fields["customer"].pk, fields["vendor_id"]),
+            **fields,
         )
         ticket.number = f"TCK-{ticket.pk:06d}"
         ticket.save(update_fields=["number"])
@@ -191,12 +202,16 @@ def open_ticket(
             actor=actor,
             action="ticket.opened",
             obj=ticket,
-            after={"status": ticket.status, "category": category.code, "number": ticket.number},
+            after={"status": ticket.status, "category": ticket.category.code, "number": ticket.number},
         )
         classification.classify(ticket, actor=actor)  # R5.4: on receipt
         params = {"number": ticket.number, "title": ticket.title}
         _after_commit(
-            tell.tell, list(agents_for(vendor_id)), ticket=ticket, message=tell.NEW_TICKET, params=params
+            tell.tell,
+            list(agents_for(ticket.vendor_id)),
+            ticket=ticket,
+            message=tell.NEW_TICKET,
+            params=params,
         )
     return ticket
 
@@ -524,7 +539,8 @@ def reply(
     with transaction.atomic():
         ticket = _locked(actor, ticket_id)
         support = is_support(actor, ticket.vendor_id)
-        if not support:
+        # A partner who opened the ticket for its client (R5.7) talks in it like the customer.
+        if not support and actor.user.pk != ticket.requester_id:
             _require_customer(actor, ticket)
         if internal and not support:
             raise PermissionDenied(_("Only support writes internal notes."), field="internal")
@@ -553,6 +569,7 @@ def reply(
         if not internal:
             ticket.last_public_reply_at = message.created_at
             ticket.save(update_fields=["last_public_reply_at"])
+            clock.public_reply(ticket, from_support=support, actor=actor, at=message.created_at)  # R5.6
             readers = [ticket.requester] if support else _support_side(ticket)
             params = {"number": ticket.number, "title": ticket.title}
             _after_commit(
