@@ -1,65 +1,106 @@
-"""The SLA sweep (R5.6): flags each missed phase of an open ticket exactly once and escalates it to the
-vendor's support agents and administrators, in the app and by e-mail.
+"""The SLA sweep (R5.6): flags each warning and each missed phase of an open ticket exactly once and
+escalates them to the vendor's escalation contacts, in the app and by e-mail.
 
-A phase is met when: first response, support wrote a public reply; problem determination, the ticket
-left Pending; resolution, support finished it. Flagging inserts one `SlaBreach` per (ticket, phase) under a
-unique constraint, so however many workers run the sweep a breach is flagged and escalated once.
+Set-based, so its number of queries does not grow with the number of tickets: one
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING`` per phase and kind picks the tickets and
+flags them, then one query reads the flagged tickets and escalation.py tells everyone in a fixed number
+of queries. The unique constraints on `SlaBreach` (per ticket, phase and kind; for timely updates per
+missed due time) make a flag happen once however many workers sweep at the same moment, and the whole
+sweep is one transaction: a flag is never kept without its escalation.
+
+A paused ticket (waiting for the customer) is never flagged. Phases are met as sla.phase_met says;
+a warning is raised between its warning time and its due time.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, models, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
-from canal.support import tell
-from canal.support.models import MessageKind, SlaBreach, SlaPhase, Ticket, TicketMessage, TicketStatus
-from canal.support.selectors import agents_for
+from canal.support import escalation
+from canal.support.models import SlaBreach, SlaEventKind, SlaPhase, Ticket, TicketStatus
 
-OPEN = (TicketStatus.PENDING, TicketStatus.ASSIGNED, TicketStatus.REOPENED)
-BATCH = 500
+# A ticket support is working on; WAITING is left out: its clock is paused.
+RUNNING = (TicketStatus.PENDING, TicketStatus.ASSIGNED, TicketStatus.REOPENED)
+NOT_MET = {
+    SlaPhase.FIRST_RESPONSE: Q(first_response_at__isnull=True),
+    SlaPhase.DETERMINATION: Q(status=TicketStatus.PENDING),
+    SlaPhase.RESOLUTION: Q(),
+    SlaPhase.UPDATE: Q(),
+}
 
 
-def _missed(phase: str, now: datetime):
-    answered = Exists(
-        TicketMessage.objects.filter(ticket=OuterRef("pk"), from_support=True, kind=MessageKind.PUBLIC)
+@dataclass(frozen=True)
+class Flagged:
+    ticket_id: int
+    phase: str
+    kind: str
+    due_at: datetime
+
+
+def _candidates(phase: str, kind: str, now: datetime) -> QuerySet[Ticket]:
+    due = f"{phase}_due_at"
+    rows = Ticket.objects.filter(NOT_MET[phase], status__in=RUNNING, sla_paused_at__isnull=True)
+    if kind == SlaEventKind.WARNING:
+        rows = rows.filter(**{f"{phase}_warn_at__lte": now, f"{due}__gt": now})
+    else:
+        rows = rows.filter(**{f"{due}__lte": now})
+    flagged = SlaBreach.objects.filter(ticket=OuterRef("pk"), phase=phase, kind=kind)
+    if phase == SlaPhase.UPDATE:
+        flagged = flagged.filter(due_at=OuterRef(due))  # one flag per missed update
+    return rows.exclude(Exists(flagged)).order_by()
+
+
+def _flag(phase: str, kind: str, now: datetime) -> list[Flagged]:
+    """Inserts the flags of one phase and kind; returns those this call inserted (not another worker)."""
+    due = F(f"{phase}_warn_at" if kind == SlaEventKind.WARNING else f"{phase}_due_at")
+    rows = _candidates(phase, kind, now).annotate(
+        flag_ticket=F("pk"),
+        flag_phase=Value(phase, output_field=models.CharField()),
+        flag_kind=Value(kind, output_field=models.CharField()),
+        flag_due=due,
+        flag_at=Value(now, output_field=models.DateTimeField()),
     )
-    flagged = Exists(SlaBreach.objects.filter(ticket=OuterRef("pk"), phase=phase))
-    rows = Ticket.objects.filter(status__in=OPEN).exclude(flagged)
-    if phase == SlaPhase.FIRST_RESPONSE:
-        return rows.filter(first_response_due_at__lte=now).exclude(answered), "first_response_due_at"
-    if phase == SlaPhase.DETERMINATION:
-        return rows.filter(
-            Q(determination_due_at__lte=now), status=TicketStatus.PENDING
-        ), "determination_due_at"
-    return rows.filter(resolution_due_at__lte=now), "resolution_due_at"
+    select, params = rows.values_list(
+        "flag_ticket", "flag_phase", "flag_kind", "flag_due", "flag_at"
+    ).query.sql_with_params()
+    table = SlaBreach._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (ticket_id, phase, kind, due_at, flagged_at) {select} "
+            "ON CONFLICT DO NOTHING RETURNING ticket_id, due_at",
+            params,
+        )
+        inserted = cursor.fetchall()
+    return [Flagged(ticket_id, phase, kind, _aware(value)) for ticket_id, value in inserted]
+
+
+def _aware(value: datetime | str) -> datetime:
+    """SQLite hands RETURNING timestamps back as text; PostgreSQL as aware datetimes."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+EVENTS = [
+    *(
+        (phase, SlaEventKind.WARNING)
+        for phase in (SlaPhase.FIRST_RESPONSE, SlaPhase.DETERMINATION, SlaPhase.RESOLUTION)
+    ),
+    *((phase, SlaEventKind.BREACH) for phase in SlaPhase.values),
+]
 
 
 def flag_sla_breaches(*, now: datetime | None = None) -> int:
-    """Flags and escalates every phase missed by ``now``; returns how many were flagged."""
+    """Flags and escalates every warning reached and every phase missed by ``now``; returns how many
+    flags this sweep added."""
     now = now or timezone.now()
-    flagged = 0
-    for phase in SlaPhase.values:
-        rows, field = _missed(phase, now)
-        for ticket in rows.select_related("vendor")[:BATCH]:
-            due = getattr(ticket, field)
-            try:
-                with transaction.atomic():
-                    SlaBreach.objects.create(ticket=ticket, phase=phase, due_at=due, flagged_at=now)
-                    params = {
-                        "number": ticket.number,
-                        "severity": ticket.severity.upper(),  # S1: the same in every language
-                        "due": due.strftime("%Y-%m-%d %H:%M UTC"),
-                    }
-                    agents = list(agents_for(ticket.vendor_id))
-                    transaction.on_commit(
-                        lambda t=ticket, a=agents, m=tell.SLA_BREACHED[phase], p=params: tell.tell(
-                            a, ticket=t, message=m, params=p
-                        )
-                    )
-            except IntegrityError:
-                continue  # another worker flagged it first
-            flagged += 1
-    return flagged
+    with transaction.atomic():
+        flagged = [event for phase, kind in EVENTS for event in _flag(phase, kind, now)]
+        if flagged:
+            escalation.escalate(flagged)
+    return len(flagged)

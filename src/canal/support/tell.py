@@ -28,18 +28,9 @@ FINISHED = gettext_noop(
 )
 CLOSED = gettext_noop("Ticket %(number)s was closed.")
 REOPENED = gettext_noop("Ticket %(number)s was reopened.")
-# R5.6: one message per phase, so the phase is written in the reader's language too.
-SLA_BREACHED = {
-    "first_response": gettext_noop(
-        "SLA breached on ticket %(number)s (%(severity)s): first response was due by %(due)s."
-    ),
-    "determination": gettext_noop(
-        "SLA breached on ticket %(number)s (%(severity)s): problem determination was due by %(due)s."
-    ),
-    "resolution": gettext_noop(
-        "SLA breached on ticket %(number)s (%(severity)s): resolution was due by %(due)s."
-    ),
-}
+WAITING = gettext_noop(
+    "Ticket %(number)s is waiting for your answer: reply on the ticket and support takes it up again."
+)
 
 
 def _language(user: User) -> str:
