@@ -590,7 +590,14 @@ class RecurringCharge(models.Model):
                 condition=Q(period_months__in=[1, 3, 6, 12]), name="recurring_charge_period_known"
             ),
         ]
-        indexes = [models.Index(fields=["source_app", "source_id"])]
+        indexes = [
+            models.Index(fields=["source_app", "source_id"]),
+            # The billing run's claim reads the due charges only: a partial index of the active ones by
+            # date keeps that read proportional to what is due, not to every charge ever registered.
+            models.Index(
+                fields=["next_billing_date", "payer"], condition=Q(active=True), name="recurring_charge_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} · {self.payer}"
@@ -603,7 +610,8 @@ class BillingRunStatus(models.TextChoices):
 
 
 class BillingRun(models.Model):
-    """One execution of `canal billing-run` (or the daily job): what it did, for the back office."""
+    """One execution of `canal billing-run` (or the daily job): what it did, for the back office. A run
+    split into parts is billed by several workers at once; each adds its counts to this row."""
 
     run_date = models.DateField(_("billing date"))
     status = models.CharField(
@@ -625,6 +633,12 @@ class BillingRun(models.Model):
     charges_billed = models.PositiveIntegerField(_("charges billed"), default=0)
     failures = models.PositiveIntegerField(_("failures"), default=0)
     worker = models.CharField(_("worker"), max_length=80, blank=True)
+    # Progress: the payers due when the run started, and those billed or failed since.
+    payers_due = models.PositiveIntegerField(_("payers due"), default=0)
+    payers_done = models.PositiveIntegerField(_("payers done"), default=0)
+    # A run split through the task queue: how many parts (tasks) bill it, and how many have ended.
+    parts = models.PositiveSmallIntegerField(_("parts"), default=1)
+    parts_done = models.PositiveSmallIntegerField(_("parts done"), default=0)
 
     class Meta:
         verbose_name = _("billing run")
@@ -633,3 +647,9 @@ class BillingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_date} ({self.invoices_issued})"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.payers_due:
+            return 100 if self.status == BillingRunStatus.FINISHED else 0
+        return min(100, self.payers_done * 100 // self.payers_due)
