@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
 
 from canal.api.auth import PortalSessionAuth, TokenAuth
@@ -61,7 +62,7 @@ def _optional_actor(request: HttpRequest):
     for method in (TokenAuth(), PortalSessionAuth()):
         try:
             actor = method(request)
-        except Exception:
+        except HttpError:  # a session post without its CSRF token counts as a visitor's
             actor = None
         if actor:
             return actor

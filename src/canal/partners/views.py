@@ -122,7 +122,9 @@ def application_queue(request: HttpRequest) -> HttpResponse:
 def decide_application(request: HttpRequest, application_id: int, decision: str) -> HttpResponse:
     actor = portal_actor(request)
     form = DecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, _("Choose a programme level from the list and keep the reason short."))
+        return redirect("partners:applications")
     data = form.cleaned_data
     if decision == "approve":
         _attempt(

@@ -220,3 +220,19 @@ def test_r4_7_a_vendor_sees_only_the_cashback_earned_on_its_own_products(
 
     assert {currency: Decimal(total) for currency, total in seen_by_vendor.items()} == {"EUR": Decimal(10)}
     assert {currency: Decimal(total) for currency, total in seen_by_operator.items()} == {"EUR": Decimal(17)}
+
+
+def test_r4_1_an_approval_with_a_level_that_is_not_a_number_changes_nothing(
+    api_as, legal, operator, portal_login
+):
+    company = legal(OrganisationKind.CUSTOMER)
+    sent = api_as(company).post("/partners/applications", application()).json()
+
+    page = portal_login(operator.user).post(
+        f"/partners/applications/{sent['id']}/approve/", {"level": "gold"}, follow=True
+    )
+
+    assert "Choose a programme level from the list" in page.content.decode()
+    assert PartnerApplication.objects.get(pk=sent["id"]).status == ApplicationStatus.PENDING
+    company.organisation.refresh_from_db()
+    assert company.organisation.kind == OrganisationKind.CUSTOMER
