@@ -186,6 +186,22 @@ LICENSING_RATE_PER_ADDRESS = env_str("LICENSING_RATE_PER_ADDRESS", "300/m")
 LICENSING_INACTIVE_AFTER_DAYS = env_int("LICENSING_INACTIVE_AFTER_DAYS", 7)
 LICENSING_OFFLINE_DAYS = env_int("LICENSING_OFFLINE_DAYS", 30)
 
+# Support e-mail intake (docs/support.md, "Intake"): the SMTP listener `make run` starts (`canal smtp`),
+# the IMAP mailbox `canal fetch-mail` reads in production, the largest mail taken, the domain of the
+# Message-IDs we send (mail carrying it is our own and never becomes a ticket) and how often an address
+# that is no user's gets the polite answer.
+SMTP_INTAKE_HOST = env_str("SMTP_INTAKE_HOST", "127.0.0.1")
+SMTP_INTAKE_PORT = env_int("SMTP_INTAKE_PORT", 2525)
+IMAP_HOST = env_str("IMAP_HOST", "")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_USER = env_str("IMAP_USER", "")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD", "")
+IMAP_FOLDER = env_str("IMAP_FOLDER", "INBOX")
+IMAP_SSL = env_bool("IMAP_SSL", True)
+MAIL_INTAKE_MAX_BYTES = env_int("MAIL_INTAKE_MAX_BYTES", 25 * 1024 * 1024)
+MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN", "canal.test")
+MAIL_UNKNOWN_ANSWER_HOURS = env_int("MAIL_UNKNOWN_ANSWER_HOURS", 24)
+
 # Cookies travel only over https when the site is served over https.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

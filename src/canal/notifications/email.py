@@ -25,11 +25,23 @@ def render_email(template: str, context: dict[str, Any], language: str) -> tuple
     return subject, text, html
 
 
-def send_email(*, to: list[str], template: str, context: dict[str, Any], language: str) -> None:
-    """Renders now (in the caller's data) and queues the delivery for when the transaction commits."""
+def send_email(
+    *,
+    to: list[str],
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Renders now (in the caller's data) and queues the delivery for when the transaction commits.
+    `headers` are extra ones such as Message-ID and References, so that replies thread."""
     subject, text, html = render_email(template, context, language)
-    send_email_rendered(to=to, subject=subject, text=text, html=html)
+    send_email_rendered(to=to, subject=subject, text=text, html=html, headers=headers)
 
 
-def send_email_rendered(*, to: list[str], subject: str, text: str, html: str | None = None) -> None:
-    transaction.on_commit(lambda: deliver_email.enqueue(to=to, subject=subject, text=text, html=html))
+def send_email_rendered(
+    *, to: list[str], subject: str, text: str, html: str | None = None, headers: dict[str, str] | None = None
+) -> None:
+    transaction.on_commit(
+        lambda: deliver_email.enqueue(to=to, subject=subject, text=text, html=html, headers=headers)
+    )

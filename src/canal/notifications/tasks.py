@@ -5,8 +5,10 @@ from canal.notifications import delivery
 
 
 @task()
-def deliver_email(*, to: list[str], subject: str, text: str, html: str | None = None) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+def deliver_email(
+    *, to: list[str], subject: str, text: str, html: str | None = None, headers: dict[str, str] | None = None
+) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
     message.send()

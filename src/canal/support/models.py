@@ -416,3 +416,105 @@ class SlaBreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.phase} {self.kind}"
+
+
+class PriorityAccess(models.Model):
+    """R5.8: a partner user whom the partner's legal representative allowed to use the priority support
+    centre. Legal representatives always may; everyone else still has the general form."""
+
+    partner = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("priority support access")
+        verbose_name_plural = _("priority support access")
+        constraints = [models.UniqueConstraint(fields=["partner", "user"], name="priority_access_once")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.user}"
+
+
+class SupportAddress(models.Model):
+    """R5.7: a vendor's regional support address (e.g. one for the Americas and Asia, one for the EU).
+    Mail to it becomes a ticket of that vendor; ``regions`` tells partners which address is theirs."""
+
+    vendor = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("vendor"),
+        on_delete=models.CASCADE,
+        related_name="support_addresses",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    regions = models.CharField(
+        _("regions it serves"), max_length=300, blank=True, help_text=_("Empty: every other region.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support address")
+        verbose_name_plural = _("support addresses")
+        ordering = ["vendor", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class MailOutcome(models.TextChoices):
+    TICKET = "ticket", _("New ticket")
+    REPLY = "reply", _("Reply on a ticket")
+    IGNORED = "ignored", _("Ignored (automatic reply or loop)")
+    ANSWERED = "answered", _("Answered, no ticket")
+    SENT = "sent", _("Sent by us")
+
+
+class TicketMail(models.Model):
+    """Every mail received, by its Message-ID, so that the same mail twice makes one ticket; and every
+    ticket mail we sent, so that a reply's In-Reply-To or References finds its ticket."""
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=MailOutcome.choices)
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+    )
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ticket mail")
+        verbose_name_plural = _("ticket mails")
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class UnknownSenderAnswer(models.Model):
+    """When an address that is no user's last got the polite answer, so it gets one, not one a mail."""
+
+    address = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    answered_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        verbose_name = _("answer to an unknown sender")
+        verbose_name_plural = _("answers to unknown senders")
+
+    def __str__(self) -> str:
+        return self.address

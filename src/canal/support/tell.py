@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_noop
 from canal.accounts.models import Membership, User
 from canal.notifications.email import send_email
 from canal.notifications.services import notify
+from canal.support import mail_ids
 from canal.support.models import Ticket
 
 NEW_TICKET = gettext_noop("New ticket %(number)s: %(title)s")
@@ -69,4 +70,5 @@ def tell(
                 "url": settings.SITE_URL + url,
             },
             language=language,
+            headers=mail_ids.outgoing_headers(ticket),  # replies thread back to the ticket (R5.7)
         )
