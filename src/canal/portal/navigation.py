@@ -49,9 +49,11 @@ NAVIGATION: list[NavItem] = [
     NavItem(
         _("Support"),
         "support:tickets",
-        frozenset({OrganisationKind.CUSTOMER, OrganisationKind.VENDOR, OrganisationKind.OPERATOR}),
+        ALL_KINDS,
     ),
+    NavItem(_("Open a ticket for a client"), "support:intake", frozenset({OrganisationKind.PARTNER})),
     NavItem(_("Priority support"), "support:priority", frozenset({OrganisationKind.VENDOR})),
+    NavItem(_("Support addresses"), "support:addresses", frozenset({OrganisationKind.VENDOR})),
     NavItem(
         _("Support prices"),
         "catalog:support",
@@ -73,6 +75,7 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(_("Wallet"), "billing:wallet", frozenset({OrganisationKind.CUSTOMER, OrganisationKind.PARTNER})),
     NavItem(_("Payments to confirm"), "billing:payment_queue", frozenset({OrganisationKind.OPERATOR})),
+    NavItem(_("Billing records"), "billing:records", frozenset({OrganisationKind.OPERATOR})),
     NavItem(_("Team"), "portal:team", ALL_KINDS),
     NavItem(_("Notifications"), "notifications:list", ALL_KINDS),
     NavItem(_("API tokens"), "tokens", ALL_KINDS),

@@ -8,7 +8,15 @@ from ninja.pagination import CursorPagination, paginate
 
 from canal.api.idempotency import idempotent
 from canal.api.schemas import ErrorOut
-from canal.support import packs, priority, selectors, tickets
+from canal.support import intake, mailboxes, packs, priority, selectors, tickets
+from canal.support.intake_schemas import (
+    AccessIn,
+    AccessOut,
+    AddressesIn,
+    AddressOut,
+    IntakeOut,
+    PartnerTicketIn,
+)
 from canal.support.models import Channel
 from canal.support.schemas import (
     AcceptIn,
@@ -356,3 +364,113 @@ def configure_priority(request: HttpRequest, payload: PriorityConfigIn):
         tiers=[(tier.region, tier.threshold) for tier in payload.tiers],
         excluded_product_ids=payload.excluded_product_ids,
     )
+
+
+@router.get(
+    "/intake",
+    response=IntakeOut,
+    summary="Partner intake: may you use priority support, the services and your region's addresses (R5.7)",
+)
+def intake_overview(request: HttpRequest) -> dict:
+    actor = _actor(request)
+    return {
+        "priority_allowed": intake.may_use_priority(actor),
+        "services": [
+            {"id": p.pk, "code": p.code, "name": p.name, "vendor": p.vendor.name}
+            for p in intake.services_for(actor)
+        ],
+        "addresses": [
+            {"name": a.name, "email": a.email, "regions": a.regions, "vendor": a.vendor.name}
+            for a in intake.regional_addresses(actor)
+        ],
+    }
+
+
+def _partner_ticket(request: HttpRequest, payload: PartnerTicketIn, centre: str) -> Status:
+    actor = _actor(request)
+
+    def action() -> tuple[int, dict]:
+        ticket = intake.open_partner_ticket(
+            actor=actor,
+            product_id=payload.product_id,
+            account_ref=payload.account_ref,
+            title=payload.subject,
+            description=payload.description,
+            customer_email=payload.customer_email,
+            centre=centre,
+            channel=Channel.API,
+        )
+        return 201, _detail(request, ticket)
+
+    return idempotent(request, operation=f"support.intake.{centre}", payload=payload.dict(), action=action)
+
+
+@router.post(
+    "/intake/priority",
+    response={201: TicketDetailOut, **WRITE},
+    summary="A partner opens a priority ticket for its client, classified on receipt (R5.7, R5.8; "
+    "only users the legal representative allowed; Idempotency-Key)",
+)
+def priority_ticket(request: HttpRequest, payload: PartnerTicketIn) -> Status:
+    return _partner_ticket(request, payload, intake.PRIORITY)
+
+
+@router.post(
+    "/intake/general",
+    response={201: TicketDetailOut, **WRITE},
+    summary="A partner opens a ticket for its client through the general form (R5.8; every partner user)",
+)
+def general_ticket(request: HttpRequest, payload: PartnerTicketIn) -> Status:
+    return _partner_ticket(request, payload, intake.GENERAL)
+
+
+def _access_rows(actor) -> list[dict]:
+    return [
+        {"user_id": user.pk, "email": user.email, "full_name": user.full_name, "allowed": allowed}
+        for user, allowed in intake.partner_users(actor)
+    ]
+
+
+@router.get(
+    "/priority-access",
+    response={200: list[AccessOut], **READ, 403: ErrorOut},
+    summary="The partner's users and whether each may use priority support (R5.8; legal representative)",
+)
+def priority_access(request: HttpRequest) -> list[dict]:
+    return _access_rows(_actor(request))
+
+
+@router.put(
+    "/priority-access",
+    response={200: list[AccessOut], **WRITE},
+    summary="The legal representative replaces who may use priority support (R5.8)",
+)
+def set_priority_access(request: HttpRequest, payload: AccessIn) -> list[dict]:
+    actor = _actor(request)
+    intake.set_priority_access(actor=actor, user_ids=payload.user_ids)
+    return _access_rows(actor)
+
+
+@router.get(
+    "/addresses",
+    response={200: list[AddressOut], **READ},
+    summary="The vendor's regional support addresses; mail to them becomes tickets (R5.7)",
+)
+def support_addresses(request: HttpRequest):
+    return list(mailboxes.addresses_of(_actor(request)).order_by("name", "id"))
+
+
+@router.put(
+    "/addresses",
+    response={200: list[AddressOut], **WRITE},
+    summary="Replace the vendor's regional support addresses (R5.7)",
+)
+def set_support_addresses(request: HttpRequest, payload: AddressesIn):
+    actor = _actor(request)
+    mailboxes.set_addresses(
+        actor=actor,
+        addresses=[
+            mailboxes.AddressIn(name=a.name, email=a.email, regions=a.regions) for a in payload.addresses
+        ],
+    )
+    return list(mailboxes.addresses_of(actor).order_by("name", "id"))

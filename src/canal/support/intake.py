@@ -26,7 +26,7 @@ from canal.catalog.selectors import products_visible_to
 from canal.core import audit
 from canal.core.errors import NotFound, PermissionDenied, RuleViolation
 from canal.support import files, large_accounts, tickets
-from canal.support.models import Channel, PriorityAccess, Ticket
+from canal.support.models import Channel, PriorityAccess, SupportAddress, Ticket
 from canal.support.selectors import servers_for_ticket
 
 # R5.8: the super-admin of a partner is its legal representative; it decides and always has access.
@@ -226,3 +226,25 @@ def open_partner_ticket(
             after={"centre": centre, "partner": actor.organisation.pk, "product": product.code},
         )
     return ticket
+
+
+def address_for_region(vendor_id: int, region: str) -> SupportAddress | None:
+    """R5.7: the vendor's support address for a partner of `region`: the one listing the region, else
+    the one serving every other region (no regions listed)."""
+    fallback = None
+    for address in SupportAddress.objects.filter(vendor_id=vendor_id).order_by("name", "id"):
+        regions = {part.strip().lower() for part in address.regions.split(",") if part.strip()}
+        if region and region.lower() in regions:
+            return address
+        if not regions and fallback is None:
+            fallback = address
+    return fallback
+
+
+def regional_addresses(actor: Actor) -> list[SupportAddress]:
+    """For each vendor whose services the actor may open tickets about, its address for the actor's
+    region (the document: US, IN, AU, JP... write to one address, EU and RU to another)."""
+    vendor_ids = services_for(actor).values_list("vendor_id", flat=True).distinct()
+    region = actor.organisation.region
+    found = (address_for_region(vendor_id, region) for vendor_id in sorted(set(vendor_ids)))
+    return [address for address in found if address is not None]

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
-from canal.accounts.models import Organisation, OrganisationKind, Role
+from canal.accounts.models import OrganisationKind, Role
 from canal.core import audit
 from canal.core.errors import NotFound, RuleViolation
 from canal.support.intake import clean_email
@@ -97,19 +97,6 @@ def set_addresses(*, actor: Actor, addresses: Sequence[AddressIn]) -> list[Suppo
             after={"addresses": sorted(cleaned)},
         )
     return rows
-
-
-def address_for_region(vendor: Organisation, region: str) -> SupportAddress | None:
-    """The vendor's address for a partner of `region`: the one listing it, else one serving every other
-    region (empty regions)."""
-    fallback = None
-    for address in SupportAddress.objects.filter(vendor=vendor).order_by("name", "id"):
-        regions = {part.strip().lower() for part in address.regions.split(",") if part.strip()}
-        if region and region.lower() in regions:
-            return address
-        if not regions and fallback is None:
-            fallback = address
-    return fallback
 
 
 class Mailbox(Protocol):

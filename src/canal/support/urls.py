@@ -1,6 +1,6 @@
 from django.urls import path
 
-from canal.support import priority_views, views
+from canal.support import intake_views, priority_views, views
 
 app_name = "support"
 
@@ -26,4 +26,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/identify/", priority_views.identify, name="identify"),
     path("tickets/<int:ticket_id>/severity/", priority_views.severity, name="severity"),
     path("priority/", priority_views.configuration, name="priority"),
+    path("intake/", intake_views.partner_ticket, name="intake"),
+    path("intake/access/", intake_views.priority_access, name="intake_access"),
+    path("addresses/", intake_views.addresses, name="addresses"),
 ]
