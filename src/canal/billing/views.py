@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
@@ -37,7 +38,7 @@ from canal.core import formats
 from canal.core.errors import CanalError
 from canal.core.idempotency import run_once
 from canal.core.money import Money
-from canal.portal import confirm
+from canal.portal import confirm, lists
 from canal.portal.actor import portal_actor
 from canal.portal.confirm import Fact
 
@@ -64,31 +65,59 @@ def _once(
     return body
 
 
+def _invoice_spec(actor: Any) -> lists.ListSpec:
+    columns = [
+        lists.Column("number", _l("Number"), sort="code", csv=lambda invoice: invoice.code),
+        lists.Column("kind", _l("Kind"), csv=lambda invoice: invoice.get_kind_display(), show=False),
+        lists.Column("date", _l("Date"), sort="issue_date", csv=lambda invoice: invoice.issue_date),
+    ]
+    if actor.is_operator:
+        columns.append(
+            lists.Column("payer", _l("Paid by"), sort="organisation__name", csv=lambda i: i.organisation.name)
+        )
+    columns += [
+        lists.Column(
+            "client",
+            _l("For client"),
+            sort="customer__name",
+            csv=lambda invoice: invoice.customer.name if invoice.customer_id else "",
+        ),
+        lists.Column("status", _l("Status"), sort="status", csv=lambda invoice: invoice.get_status_display()),
+        lists.Column("total", _l("Total"), sort="total", csv=lambda invoice: invoice.total, css="number"),
+        lists.Column("due", _l("Due"), csv=lambda invoice: invoice.amount_due, css="number"),
+        lists.Column("currency", _l("Currency"), csv=lambda invoice: invoice.currency, show=False),
+        lists.Column("details", ""),
+    ]
+    return lists.ListSpec(
+        name="invoices",
+        columns=tuple(columns),
+        default_sort="-date",
+        row_template="billing/partials/invoice_row.html",
+        empty_text=_l("No invoices match."),
+        search_fields=("code", "customer__name", "organisation__name"),
+        search_hint=_l("Number or organisation"),
+        filters=(
+            lists.Filter("kind", _l("Kind"), InvoiceKind.choices, field="kind"),
+            lists.Filter("status", _l("Status"), InvoiceStatus.choices, field="status"),
+        ),
+        table_class="stack",
+    )
+
+
 @login_required
 def invoices(request: HttpRequest) -> HttpResponse:
     actor = portal_actor(request)
-    kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "")
-    rows = selectors.invoices_visible_to(actor)
-    if kind in InvoiceKind.values:
-        rows = rows.filter(kind=kind)
-    if status in InvoiceStatus.values:
-        rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("-issue_date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     clients = (
         visible_organisations(actor).exclude(pk=actor.organisation.pk).order_by("name")
         if actor.kind == OrganisationKind.PARTNER
         else []
     )
     context = {
-        "page": page,
-        "kind": kind,
-        "status": status,
-        "statuses": InvoiceStatus.choices,
         "clients": clients,
         "balances": selectors.balances_of(actor) if not actor.is_operator else [],
     }
-    return render(request, "billing/invoices.html", context)
+    rows = selectors.invoices_visible_to(actor)
+    return lists.respond(request, _invoice_spec(actor), rows, "billing/invoices.html", context)
 
 
 def _lines_for_display(invoice: Any) -> list[dict[str, Any]]:

@@ -3,18 +3,18 @@ provisioning queue. Each view parses input, calls one service or selector, and r
 
 from __future__ import annotations
 
-import csv
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
@@ -28,7 +28,7 @@ from canal.core.money import Money
 from canal.orders import forms, presenters, selectors, services
 from canal.orders.cancel_preview import cancellation_preview
 from canal.orders.models import OrderKind, OrderStatus
-from canal.portal import confirm
+from canal.portal import confirm, lists
 from canal.portal.actor import portal_actor
 from canal.portal.confirm import Fact
 from canal.subscriptions import provisioning
@@ -39,84 +39,69 @@ PAGE_SIZE = 25
 ORDERING_KINDS = (OrganisationKind.PARTNER, OrganisationKind.CUSTOMER)
 
 
+def _money(order: Any) -> str:
+    return str(Money(order.net_total, order.currency).quantize().amount)
+
+
+ORDER_COLUMNS = (
+    lists.Column("created", _l("Created"), sort="placed_at", csv=lambda order: order.placed_at),
+    lists.Column("order", _l("Order"), sort="pk", csv=lambda order: order.reference),
+    lists.Column("type", _l("Type"), sort="kind", csv=lambda order: order.get_kind_display()),
+    lists.Column("client", _l("Client"), sort="customer__name", csv=lambda order: order.customer.name),
+    lists.Column("name", _l("Name"), sort="subscription_name", csv=lambda order: order.subscription_name),
+    lists.Column("summary", _l("Summary"), csv=lambda order: order.summary, show=False),
+    lists.Column("price", _l("Price"), sort="net_total", csv=_money, css="number"),
+    lists.Column("currency", _l("Currency"), csv=lambda order: order.currency, show=False),
+    lists.Column("processed", _l("Processed"), csv=lambda order: _("yes") if order.processed else _("no")),
+    lists.Column("status", _l("Status"), csv=lambda order: order.get_status_display(), show=False),
+    lists.Column("invoice", _l("Invoice"), csv=lambda order: order.invoice_code, show=False),
+    lists.Column("contract", _l("Contract id"), csv=lambda order: order.contract_id, show=False),
+    lists.Column("actions", _l("Actions")),
+)
+
+
+def _order_spec(actor: Any) -> lists.ListSpec:
+    customers = (
+        catalog_selectors.customers_for_quotes(actor) if actor.kind != OrganisationKind.CUSTOMER else []
+    )
+    # The filters are read by selectors.filtered_orders (shared with the API), not narrowed here.
+    filters = [
+        lists.Filter("kind", _l("Type"), OrderKind.choices),
+        lists.Filter("status", _l("Status"), OrderStatus.choices),
+        lists.Filter("processed", _l("Processed"), [("yes", _l("Yes")), ("no", _l("No"))]),
+    ]
+    if customers:
+        filters.append(lists.Filter("customer", _l("Client"), [(c.pk, c.name) for c in customers]))
+    return lists.ListSpec(
+        name="orders",
+        columns=ORDER_COLUMNS,
+        default_sort="-created",
+        row_template="orders/partials/order_row.html",
+        empty_text=_l("No orders match."),
+        search_in_selector=True,
+        search_hint=_l("Order, client, name, invoice"),
+        filters=tuple(filters),
+        table_class="order-table",
+    )
+
+
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
     """R2.15: creation date, type, name (server), price, processed; details, pay, cancel. Filterable, CSV."""
     actor = portal_actor(request)
-    filters = forms.order_filters(request.GET)
-    orders = selectors.filtered_orders(actor, filters)
-    if request.GET.get("format") == "csv":
-        return _csv(orders)
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    orders = selectors.filtered_orders(actor, forms.order_filters(request.GET))
     now = timezone.now()
-    rows = [(order, services.cancellation_refusal(order, now) is None) for order in page]
-    to_pay = billing_selectors.invoices_to_pay(
-        actor, [order.invoice_id for order in page if order.invoice_id]
+
+    def with_rows(page: list[Any]) -> dict[str, Any]:
+        return {
+            "cancellable": {o.pk for o in page if services.cancellation_refusal(o, now) is None},
+            "to_pay": billing_selectors.invoices_to_pay(actor, [o.invoice_id for o in page if o.invoice_id]),
+        }
+
+    context = {"can_order": actor.kind in ORDERING_KINDS}
+    return lists.respond(
+        request, _order_spec(actor), orders, "orders/order_list.html", context, with_rows=with_rows
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "rows": rows,
-        "to_pay": to_pay,
-        "filters": filters,
-        "statuses": OrderStatus.choices,
-        "kinds": OrderKind.choices,
-        "customers": catalog_selectors.customers_for_quotes(actor)
-        if actor.kind != OrganisationKind.CUSTOMER
-        else [],
-        "query": query.urlencode(),
-        "can_order": actor.kind in ORDERING_KINDS,
-    }
-    template = "orders/partials/order_table.html" if request.htmx else "orders/order_list.html"
-    return render(request, template, context)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv(orders: Any) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    header = [
-        _("Order"),
-        _("Created"),
-        _("Type"),
-        _("Customer"),
-        _("Name"),
-        _("Summary"),
-        _("Price"),
-        _("Currency"),
-        _("Processed"),
-        _("Status"),
-        _("Invoice"),
-        _("Contract id"),
-    ]
-
-    def rows() -> Any:
-        yield writer.writerow(header)
-        for order in orders.iterator():
-            yield writer.writerow(
-                [
-                    order.reference,
-                    order.placed_at.isoformat(),
-                    order.get_kind_display(),
-                    order.customer.name,
-                    order.subscription_name,
-                    order.summary,
-                    str(Money(order.net_total, order.currency).quantize().amount),
-                    order.currency,
-                    _("yes") if order.processed else _("no"),
-                    order.get_status_display(),
-                    order.invoice_code,
-                    order.contract_id,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
-    return response
 
 
 def _product_for_checkout(actor: Any, code: str | None) -> Any:
