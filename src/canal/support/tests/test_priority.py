@@ -11,8 +11,7 @@ from canal.accounts.tests.factories import MembershipFactory
 from canal.catalog.models import Product
 from canal.core.errors import NotFound, PermissionDenied, RuleViolation
 from canal.core.models import AuditEntry
-from canal.notifications.models import Notification
-from canal.support import breaches, priority, sla, tickets
+from canal.support import priority, sla
 from canal.support.models import Severity
 from canal.support.tests.conftest import customer_actor
 
@@ -230,33 +229,3 @@ def test_r5_6_other_severities_have_no_due_times_until_targets_exist(desk: Any, 
     ticket = desk.open()
 
     assert (ticket.severity, ticket.first_response_due_at) == ("s3", None)
-
-
-def test_r5_6_a_missed_first_response_is_flagged_once_and_escalated(
-    desk: Any, vendor_admin, django_capture_on_commit_callbacks
-) -> None:
-    configure(vendor_admin, tiers=(("", 100),), excluded=[])
-    desk.license()
-    ticket = desk.open()
-    late = ticket.created_at + timedelta(hours=3, minutes=1)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        first = breaches.flag_sla_breaches(now=late)
-    again = breaches.flag_sla_breaches(now=late + timedelta(minutes=5))
-
-    assert (first, again) == (1, 0)
-    assert list(ticket.breaches.values_list("phase", flat=True)) == ["first_response"]
-    escalated = Notification.objects.filter(recipient=desk.vendor_agent.user, title__contains=ticket.number)
-    assert escalated.count() == 1
-
-
-def test_r5_6_a_phase_met_in_time_is_never_flagged(desk: Any, vendor_admin) -> None:
-    configure(vendor_admin, tiers=(("", 100),), excluded=[])
-    desk.license()
-    ticket = desk.open()
-    tickets.reply(actor=desk.agent, ticket_id=ticket.pk, body="Looking at it now.")
-
-    flagged = breaches.flag_sla_breaches(now=ticket.created_at + timedelta(hours=4))
-
-    assert flagged == 0
-    assert not ticket.breaches.exists()
