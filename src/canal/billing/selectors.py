@@ -5,9 +5,11 @@ access it holds, and the client never reads those its partner pays; operator sta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
@@ -29,6 +31,7 @@ from canal.billing.models import (
     Posting,
     RecurringCharge,
 )
+from canal.catalog.models import Product
 from canal.core.errors import NotFound
 from canal.core.money import Money
 
@@ -201,3 +204,48 @@ def active_recurring_charges(*, beneficiary: Organisation, payer: Organisation) 
     """The active recurring charges `payer` pays for `beneficiary` (the partner programme moves them to
     the new payer when a client switches who pays or a partnership ends, R4.6, R4.13)."""
     return RecurringCharge.objects.filter(beneficiary=beneficiary, payer=payer, active=True).order_by("id")
+
+
+def monthly_net_invoiced(actor: Actor, since: date) -> QuerySet:
+    """Net invoiced per month and currency, credit notes deducted: the operator's revenue, or what a
+    partner or customer was invoiced. Rows: {"month", "currency", "amount"}."""
+    # A fully credited invoice turns void but was invoiced: its credit note is what deducts it.
+    invoices = invoices_visible_to(actor).exclude(status=InvoiceStatus.DRAFT).filter(issue_date__gte=since)
+    if not actor.is_operator:
+        invoices = invoices.filter(organisation=actor.organisation)
+    return (
+        invoices.annotate(month=TruncMonth("issue_date"))
+        .values("month", "currency")
+        .annotate(amount=Sum("net"))
+        .order_by("month", "currency")
+    )
+
+
+def monthly_cashback_earned(actor: Actor, since: date) -> QuerySet:
+    """R4.7: the cashback a partner's sales earned per month (only that partner sees it)."""
+    return (
+        InvoiceLine.objects.exclude(invoice__status=InvoiceStatus.DRAFT)
+        .filter(
+            cashback_partner=actor.organisation,
+            invoice__issue_date__gte=since,
+        )
+        .annotate(month=TruncMonth("invoice__issue_date"))
+        .values("month", currency=F("invoice__currency"))
+        .annotate(amount=Sum("cashback_amount"))
+        .order_by("month", "currency")
+    )
+
+
+def monthly_vendor_sales(actor: Actor, since: date) -> QuerySet:
+    """Net sales of the vendor's own products per month (lines by product code), credit notes deducted."""
+    return (
+        InvoiceLine.objects.exclude(invoice__status=InvoiceStatus.DRAFT)
+        .filter(
+            product_code__in=Product.objects.filter(vendor=actor.organisation).values("code"),
+            invoice__issue_date__gte=since,
+        )
+        .annotate(month=TruncMonth("invoice__issue_date"))
+        .values("month", currency=F("invoice__currency"))
+        .annotate(amount=Sum("net_amount"))
+        .order_by("month", "currency")
+    )

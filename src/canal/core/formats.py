@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from django.utils import timezone, translation
 
 from canal.core.money import Money
@@ -34,3 +34,8 @@ def when(value: datetime | date) -> str:
     day = format_date(moment, format="medium", locale=locale)
     time = format_time(moment, format="short", locale=locale)
     return Locale.parse(locale).datetime_formats["medium"].format(time, day)
+
+
+def month(value: date) -> str:
+    """A month as the reader's locale abbreviates it: "dic 2026", "Dec 2026" (chart axes)."""
+    return format_skeleton("yMMM", value, locale=current_locale())

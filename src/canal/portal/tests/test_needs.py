@@ -50,4 +50,6 @@ def test_the_operators_activity_names_objects_in_its_language_and_links_them(
     page = portal_login(operator.user).get("/").content.decode()
 
     assert f'<a href="/billing/invoices/{invoice.pk}/">Factura #{invoice.pk}</a>' in page
+    assert "<td>Emitido</td>" in page  # "invoice.issued", said in the reader's words
     assert "billing.invoice #" not in page
+    assert "invoice.issued" not in page
