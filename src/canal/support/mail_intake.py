@@ -49,7 +49,9 @@ log = logging.getLogger("canal.support.mail")
 
 SUBJECT_NUMBER = re.compile(r"\[#(\d{1,12})\]|\bTCK-(\d{1,12})\b", re.IGNORECASE)
 # "Label: value" lines of the partner's template (the document's support e-mail template).
-FIELD_LINE = re.compile(r"^\s*(?P<label>[^:\n]{2,60}?)\s*:\s*(?P<value>\S[^\n]*?)\s*$", re.MULTILINE)
+FIELD_LINE = re.compile(
+    r"^[ \t]*(?P<label>[^:\n]{2,60}?)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$", re.MULTILINE
+)
 QUOTE_HEADER = re.compile(r"^(On .{4,200} wrote:|El .{4,200} escribió:)\s*$", re.MULTILINE)
 AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 AUTOMATIC_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Reply")
