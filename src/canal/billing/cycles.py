@@ -15,30 +15,28 @@ import logging
 import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import Organisation
-from canal.billing import invoicing, ledger, payments
-from canal.billing.invoicing import Charge, billing_account_of
+from canal.billing import batch, invoicing, ledger, payments
+from canal.billing.invoicing import billing_account_of
 from canal.billing.memo import run_memo
 from canal.billing.models import (
     AccountKind,
     BillingAccount,
     BillingRun,
     BillingRunStatus,
-    Invoice,
     RecurringCharge,
 )
-from canal.billing.periods import add_months
 from canal.core import audit
 from canal.core.errors import RuleViolation
 from canal.core.money import Money
@@ -197,7 +195,11 @@ class RunResult:
     invoices: list[int]
 
 
+Progress = Callable[[int], None]
+
+
 def _due(run_date: date) -> Q:
+    # Matches the partial index recurring_charge_due (active charges by date).
     return Q(active=True, next_billing_date__lte=run_date)
 
 
@@ -205,41 +207,58 @@ def due_payer_count(run_date: date) -> int:
     return RecurringCharge.objects.filter(_due(run_date)).values("payer_id").distinct().count()
 
 
-def run_billing(
-    *,
-    run_date: date,
-    batch_size: int = 50,
-    on_payer_done: Callable[[], None] | None = None,
-    worker: str = "",
-) -> RunResult:
-    """Bills everything due on `run_date`, batch by batch, until this worker can claim nothing more.
-
-    A run that stops early (an error, Ctrl+C, SIGTERM) is marked interrupted on the way out; one killed
-    outright is marked by the next run, which resumes it: whatever it had not billed is still due.
-    """
+def start_run(*, run_date: date, parts: int = 1, worker: str = "") -> BillingRun:
+    """Opens a run of everything due on `run_date`, to be billed by `parts` workers (`bill_part`); a
+    run that an earlier one left interrupted is resumed: whatever it had not billed is still due."""
     mark_interrupted_runs()
-    run = BillingRun.objects.create(
+    return BillingRun.objects.create(
         run_date=run_date,
         worker=worker or socket.gethostname()[:80],
         heartbeat_at=timezone.now(),
+        payers_due=due_payer_count(run_date),
+        parts=parts,
         resumes=BillingRun.objects.filter(
             run_date=run_date, status=BillingRunStatus.INTERRUPTED, resumed_by__isnull=True
         ).first(),
     )
+
+
+def run_billing(
+    *,
+    run_date: date,
+    batch_size: int = 100,
+    on_progress: Progress | None = None,
+    worker: str = "",
+) -> RunResult:
+    """Bills everything due on `run_date` in this process, batch by batch (a run of one part).
+
+    A run that stops early (an error, Ctrl+C, SIGTERM) is marked interrupted on the way out; one killed
+    outright is marked by the next run, which resumes it: whatever it had not billed is still due.
+    """
+    run = start_run(run_date=run_date, worker=worker)
+    issued = bill_part(run, batch_size=batch_size, on_progress=on_progress)
+    run.refresh_from_db()
+    return RunResult(run=run, invoices=issued)
+
+
+def bill_part(run: BillingRun, *, batch_size: int = 100, on_progress: Progress | None = None) -> list[int]:
+    """One worker's share of `run`: batches of payers claimed with SKIP LOCKED until none is left, so
+    any number of parts (processes, machines) split the payers without waiting for each other. The
+    part that ends last marks the run finished. Returns the ids of the invoices this part issued."""
     issued: list[int] = []
-    failed: set[int] = set()
     try:
         with run_memo():
-            _warm_house_accounts(run_date)
-            _run_batches(run, run_date, batch_size, on_payer_done, issued, failed)
+            _warm_house_accounts(run.run_date)
+            _run_batches(run, batch_size, on_progress, issued)
     except BaseException:
-        # Only the status: the counters in memory include the batch that just rolled back.
+        # Batches committed so far stay billed; what is left is still due for the run that resumes.
         BillingRun.objects.filter(pk=run.pk).update(status=BillingRunStatus.INTERRUPTED)
         raise
-    run.status = BillingRunStatus.FINISHED
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "finished_at"])
-    return RunResult(run=run, invoices=issued)
+    BillingRun.objects.filter(pk=run.pk).update(parts_done=F("parts_done") + 1, heartbeat_at=timezone.now())
+    BillingRun.objects.filter(pk=run.pk, parts_done__gte=F("parts"), status=BillingRunStatus.RUNNING).update(
+        status=BillingRunStatus.FINISHED, finished_at=timezone.now()
+    )
+    return issued
 
 
 def mark_interrupted_runs(*, now: datetime | None = None) -> int:
@@ -259,109 +278,152 @@ def _warm_house_accounts(run_date: date) -> None:
 
 
 @dataclass
-class _Drafted:
-    """A payer's work done in the first half of a batch: its charges moved on, its invoices drafted."""
+class _Done:
+    """What one transaction billed, added to the run's counters once it committed."""
 
-    billing_account: BillingAccount
-    drafts: list[Invoice]
-    billed: int
-
-
-class _IssueFailed(Exception):
-    """Issuing a payer's drafts failed at the end of a batch; the batch rolls back and that payer is
-    billed again alone, where its failure is reported without holding the others back."""
-
-    def __init__(self, billing_account_id: int) -> None:
-        super().__init__(billing_account_id)
-        self.billing_account_id = billing_account_id
+    invoices: list[int] = field(default_factory=list)
+    charges: int = 0
+    payers: int = 0
+    failures: int = 0
 
 
-def _run_batches(
-    run: BillingRun,
-    run_date: date,
-    batch_size: int,
-    on_payer_done: Callable[[], None] | None,
-    issued: list[int],
-    failed: set[int],
-) -> None:
+def _run_batches(run: BillingRun, batch_size: int, on_progress: Progress | None, issued: list[int]) -> None:
+    """Batches in sets; a payer whose rows cannot be built, or every payer of a batch whose writing
+    failed, is set aside and billed alone afterwards (the single path), where a failure is reported
+    and the rest of the run goes on."""
+    run_date = run.run_date
     alone: set[int] = set()
+    failed: set[int] = set()
     while True:
+        claimed_ids: list[int] = []
         try:
             with transaction.atomic():
-                claimed = list(_claim_batch(run_date, batch_size, failed | alone))
+                claimed = list(_claim_batch(run_date, batch_size, alone | failed))
                 if not claimed:
                     break
-                done = _bill_batch(run, claimed, run_date, failed, on_payer_done)
-                _save_progress(run, done, issued, on_payer_done)
-        except _IssueFailed as failure:
-            alone.add(failure.billing_account_id)
+                claimed_ids = [billing_account.pk for billing_account in claimed]
+                done, set_aside = _bill_batch(run, claimed, run_date)
+            alone.update(set_aside)
+        except Exception:
+            if not claimed_ids:
+                raise
+            logger.exception("billing run %s: a batch failed; its payers are billed one by one", run.pk)
+            alone.update(claimed_ids)
+            continue
+        _save_progress(run, done, issued, on_progress)
     for billing_account_id in sorted(alone):
-        try:
-            with transaction.atomic():
-                claimed = list(_claim_batch(run_date, 1, failed, only=billing_account_id))
-                if claimed:
-                    done = _bill_batch(run, claimed, run_date, failed, on_payer_done)
-                    _save_progress(run, done, issued, on_payer_done)
-        except _IssueFailed:
-            failed.add(billing_account_id)
-            run.failures += 1
-            _save_progress(run, [], issued, None)
-            if on_payer_done is not None:
-                on_payer_done()
+        done = _bill_alone(run, billing_account_id, failed)
+        _save_progress(run, done, issued, on_progress)
 
 
-def _bill_batch(
-    run: BillingRun,
-    claimed: list[BillingAccount],
-    run_date: date,
-    failed: set[int],
-    on_payer_done: Callable[[], None] | None,
-) -> list[_Drafted]:
-    """Drafts every claimed payer's invoices first, each payer in a savepoint of its own, and only then
-    issues them: the gap-free counter row is locked from the batch's first number to its commit, so
-    drafting (the end-of-cycle actions, the charges, the lines) happens before and another worker's
-    numbering does not wait for it."""
-    drafted: list[_Drafted] = []
+def _bill_batch(run: BillingRun, claimed: list[BillingAccount], run_date: date) -> tuple[_Done, list[int]]:
+    """One locked read of the claimed payers' due charges, their end-of-cycle actions, then the whole
+    batch written in sets (canal.billing.batch). Returns what was billed and the payers set aside."""
+    charges_by_payer: dict[int, list[RecurringCharge]] = defaultdict(list)
+    for charge in _locked_due_charges([account.organisation_id for account in claimed], run_date):
+        charges_by_payer[charge.payer_id].append(charge)
+    plans, drafted, set_aside = [], [], []
     for billing_account in claimed:
         try:
-            with transaction.atomic():
-                drafted.append(_draft_payer(billing_account, run_date))
+            charges = _after_end_of_cycle_actions(charges_by_payer[billing_account.organisation_id])
+            plan = batch.plan_payer(billing_account, charges, run_date)
+            drafts = batch.draft(plan, run_date)
         except Exception:
-            logger.exception("billing run %s: payer %s failed", run.pk, billing_account.organisation_id)
-            failed.add(billing_account.pk)
-            run.failures += 1
-            if on_payer_done is not None:
-                on_payer_done()
-    for work in drafted:
-        try:
-            with transaction.atomic(savepoint=False):
-                _issue_payer(work, run_date)
-        except Exception as error:
-            logger.exception("billing run %s: issuing for payer %s failed", run.pk, work.billing_account.pk)
-            raise _IssueFailed(work.billing_account.pk) from error
-    return drafted
+            logger.exception(
+                "billing run %s: payer %s set aside, billed alone", run.pk, billing_account.organisation_id
+            )
+            set_aside.append(billing_account.pk)
+            continue
+        plans.append(plan)
+        drafted.extend(drafts)
+    invoices = batch.write(plans, drafted, run_date)
+    done = _Done(
+        invoices=[invoice.pk for invoice in invoices],
+        charges=sum(len(plan.charges) for plan in plans),
+        payers=len(plans),
+    )
+    return done, set_aside
 
 
-def _save_progress(
-    run: BillingRun, done: list[_Drafted], issued: list[int], on_payer_done: Callable[[], None] | None
-) -> None:
-    for work in done:
-        issued.extend(invoice.pk for invoice in work.drafts)
-        run.invoices_issued += len(work.drafts)
-        run.charges_billed += work.billed
-        if on_payer_done is not None:
-            on_payer_done()
-    run.heartbeat_at = timezone.now()
-    run.save(update_fields=["invoices_issued", "charges_billed", "failures", "heartbeat_at"])
+def _locked_due_charges(payer_ids: list[int], run_date: date) -> list[RecurringCharge]:
+    return list(
+        RecurringCharge.objects.select_for_update(of=("self",))
+        .filter(_due(run_date), payer_id__in=payer_ids)
+        .select_related("beneficiary", "cashback_partner")
+        .order_by("payer_id", "pk")
+    )
+
+
+def _after_end_of_cycle_actions(charges: list[RecurringCharge]) -> list[RecurringCharge]:
+    """Runs the registered end-of-cycle actions of a payer's charges (in a savepoint, only when there
+    are any, so a failing action leaves nothing behind) and returns the charges as they left them."""
+    acting = [(charge, end_of_cycle_actions(charge.source_app)) for charge in charges]
+    if not any(actions for _charge, actions in acting):
+        return charges
+    with transaction.atomic():
+        for charge, actions in acting:
+            for action in actions:
+                action(charge=charge, cycle_end=charge.next_billing_date)
+            if actions:
+                charge.refresh_from_db()
+    return charges
+
+
+def _bill_alone(run: BillingRun, billing_account_id: int, failed: set[int]) -> _Done:
+    """The single path: one payer in a transaction of its own, each invoice drafted and issued by
+    `invoicing` as any other invoice is. A failure here is the payer's own: it is logged and counted,
+    and its charges stay due for the next run."""
+    try:
+        with transaction.atomic():
+            claimed = list(_claim_batch(run.run_date, 1, failed, only=billing_account_id))
+            if not claimed:
+                return _Done()  # billed meanwhile by another worker, or no longer due
+            return _bill_payer(claimed[0], run.run_date)
+    except Exception:
+        logger.exception("billing run %s: billing account %s failed", run.pk, billing_account_id)
+        failed.add(billing_account_id)
+        return _Done(payers=1, failures=1)
+
+
+def _bill_payer(billing_account: BillingAccount, run_date: date) -> _Done:
+    charges = _after_end_of_cycle_actions(_locked_due_charges([billing_account.organisation_id], run_date))
+    plan = batch.plan_payer(billing_account, charges, run_date)
+    RecurringCharge.objects.bulk_update(plan.charges, ["next_billing_date"])
+    payer = billing_account.organisation
+    invoices = []
+    for planned in plan.invoices:
+        draft = invoicing.create_draft(
+            actor=None, payer=payer, charges=planned.charges, customer=planned.customer
+        )
+        invoice = invoicing.issue(actor=None, invoice=draft, issue_date=run_date, fresh=True)
+        if billing_account.pay_from_wallet:
+            payments.pay_what_the_wallet_covers(invoice=invoice)
+        invoices.append(invoice.pk)
+    return _Done(invoices=invoices, charges=len(plan.charges), payers=1)
+
+
+def _save_progress(run: BillingRun, done: _Done, issued: list[int], on_progress: Progress | None) -> None:
+    """Adds a committed transaction's counts to the run, in a statement of its own after the commit:
+    parts of one run update the same row, so it is never held for a whole batch."""
+    issued.extend(done.invoices)
+    BillingRun.objects.filter(pk=run.pk).update(
+        invoices_issued=F("invoices_issued") + len(done.invoices),
+        charges_billed=F("charges_billed") + done.charges,
+        payers_done=F("payers_done") + done.payers,
+        failures=F("failures") + done.failures,
+        heartbeat_at=timezone.now(),
+    )
+    if on_progress is not None and done.payers:
+        on_progress(done.payers)
 
 
 def _claim_batch(
-    run_date: date, batch_size: int, failed: set[int], only: int | None = None
+    run_date: date, batch_size: int, excluded: set[int], only: int | None = None
 ) -> Iterator[BillingAccount]:
     due_payers = RecurringCharge.objects.filter(_due(run_date)).values("payer_id")
     rows = (
         BillingAccount.objects.filter(organisation_id__in=due_payers)
-        .exclude(pk__in=failed)
+        .exclude(pk__in=excluded)
         .select_related("organisation")
         .order_by("pk")
     )
@@ -371,71 +433,3 @@ def _claim_batch(
         # Payers another worker holds are skipped, not waited for: that worker bills them.
         rows = rows.select_for_update(skip_locked=True, of=("self",))
     yield from rows[:batch_size]
-
-
-def _draft_payer(billing_account: BillingAccount, run_date: date) -> _Drafted:
-    """Runs the end-of-cycle actions of the payer's due charges, moves the charges on and drafts an
-    invoice per currency for every period due."""
-    payer = billing_account.organisation
-    charges = list(
-        RecurringCharge.objects.select_for_update(of=("self",))
-        .filter(_due(run_date), payer=payer)
-        .select_related("beneficiary", "cashback_partner")
-        .order_by("pk")
-    )
-    for charge in charges:
-        actions = end_of_cycle_actions(charge.source_app)
-        for action in actions:
-            action(charge=charge, cycle_end=charge.next_billing_date)
-        if actions:
-            charge.refresh_from_db()
-    lines_by_currency: dict[str, list[Charge]] = defaultdict(list)
-    billed = 0
-    for charge in charges:
-        if not charge.active:
-            continue
-        while charge.next_billing_date <= run_date:
-            start = charge.next_billing_date
-            next_start = add_months(start, charge.period_months)
-            if charge.amount or charge.quantity:
-                lines_by_currency[charge.currency].append(_line_for(charge, start, next_start))
-            charge.next_billing_date = next_start
-        charge.save(update_fields=["next_billing_date"])
-        billed += 1
-    drafts = []
-    for currency in sorted(lines_by_currency):
-        lines = lines_by_currency[currency]
-        beneficiaries = {line.beneficiary.pk for line in lines if line.beneficiary is not None}
-        customer = lines[0].beneficiary if len(beneficiaries) == 1 else None
-        invoicing.check_may_bill(None, payer, customer)
-        drafts.append(invoicing.create_draft(actor=None, payer=payer, charges=lines, customer=customer))
-    return _Drafted(billing_account=billing_account, drafts=drafts, billed=billed)
-
-
-def _issue_payer(work: _Drafted, run_date: date) -> None:
-    """Numbers, posts and (from the wallet, when the payer asked for it) pays the payer's drafts."""
-    for draft in work.drafts:
-        invoice = invoicing.issue(actor=None, invoice=draft, issue_date=run_date, fresh=True)
-        if work.billing_account.pay_from_wallet:
-            payments.pay_what_the_wallet_covers(invoice=invoice)
-
-
-def _line_for(charge: RecurringCharge, start: date, next_start: date) -> Charge:
-    currency = charge.currency
-    return Charge(
-        description=charge.description,
-        code=charge.code,
-        quantity=charge.quantity,
-        unit_price=Money(charge.unit_price, currency),
-        amount=Money(charge.amount, currency),
-        steps=tuple(charge.steps),
-        product_code=charge.product_code,
-        beneficiary=charge.beneficiary,
-        period_start=start,
-        period_end=next_start - timedelta(days=1),
-        source_app=charge.source_app,
-        source_id=charge.source_id,
-        cashback_partner=charge.cashback_partner,
-        cashback_amount=Money(charge.cashback_amount, currency) if charge.cashback_partner_id else None,
-        recurring_charge_id=charge.pk,
-    )

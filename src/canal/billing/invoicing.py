@@ -6,7 +6,8 @@ correction is a credit note, a document of its own with its own number in its ow
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,6 +25,7 @@ from canal.billing import ledger
 from canal.billing.ledger import Leg
 from canal.billing.memo import remembered
 from canal.billing.models import (
+    Account,
     AccountKind,
     BillingAccount,
     EntryReason,
@@ -153,8 +155,9 @@ def billing_account_of(organisation: Organisation) -> BillingAccount:
     )
 
 
-def next_number(series: str, year: int) -> int:
-    """The next number in `series` for `year`, taken under a row lock: no gaps, no duplicates.
+def next_number(series: str, year: int, count: int = 1) -> int:
+    """The next number in `series` for `year` (the first of the next `count`, for a billing run's batch),
+    taken under a row lock: no gaps, no duplicates.
 
     The counter row is created with INSERT ... ON CONFLICT DO NOTHING, so parallel first invoices of a
     year wait on the unique index instead of failing. The number is taken in the issuing transaction:
@@ -163,19 +166,19 @@ def next_number(series: str, year: int) -> int:
     table = InvoiceCounter._meta.db_table
     # UPDATE ... RETURNING takes the row lock and the number in one statement (PostgreSQL, SQLite 3.35+).
     sql = (
-        f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 - the table name is ours
+        f"UPDATE {table} SET last_number = last_number + %s "  # noqa: S608 - the table name is ours
         "WHERE series = %s AND year = %s RETURNING last_number"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [series, year])
+        cursor.execute(sql, [count, series, year])
         row = cursor.fetchone()
         if row is None:
             InvoiceCounter.objects.bulk_create(
                 [InvoiceCounter(series=series, year=year)], ignore_conflicts=True
             )
-            cursor.execute(sql, [series, year])
+            cursor.execute(sql, [count, series, year])
             row = cursor.fetchone()
-    return int(row[0])
+    return int(row[0]) - count + 1
 
 
 def check_may_bill(actor: Actor | None, payer: Organisation, customer: Organisation | None) -> None:
@@ -192,6 +195,66 @@ def check_may_bill(actor: Actor | None, payer: Organisation, customer: Organisat
     ).exists()
     if not manages:
         raise PermissionDenied(_("You may not invoice this organisation."), field="payer")
+
+
+def draft_rows(
+    *,
+    payer: Organisation,
+    charges: Sequence[Charge],
+    customer: Organisation | None = None,
+    kind: str = InvoiceKind.INVOICE,
+    reference: str = "",
+    origin_key: str | None = None,
+    credited_invoice: Invoice | None = None,
+) -> tuple[Invoice, list[InvoiceLine]]:
+    """The unsaved draft and its lines, taxed by the payer's country: one invoice's rows, built the same
+    way for a single invoice and for a billing run's batch (canal.billing.batch)."""
+    currency = charges[0].amount.currency
+    treatment = treatment_for(payer, seller().country)
+    invoice = Invoice(
+        kind=kind,
+        organisation=payer,
+        customer=customer if customer is not None and customer.pk != payer.pk else None,
+        currency=currency,
+        language=payer.language,
+        tax_name=treatment.name,
+        reverse_charge=treatment.reverse_charge,
+        reference=reference,
+        origin_key=origin_key,
+        credited_invoice=credited_invoice,
+    )
+    lines = []
+    for position, charge in enumerate(charges, start=1):
+        tax = line_tax(charge.amount, treatment.rate)
+        lines.append(
+            InvoiceLine(
+                invoice=invoice,
+                position=position,
+                description=charge.description[:300],
+                code=charge.code,
+                quantity=charge.quantity,
+                unit_price=charge.unit_price.amount,
+                net_amount=charge.amount.amount,
+                tax_rate=treatment.rate,
+                tax_amount=tax.amount,
+                total_amount=(charge.amount + tax).amount,
+                steps=list(charge.steps),
+                product_code=charge.product_code,
+                beneficiary=charge.beneficiary,
+                period_start=charge.period_start,
+                period_end=charge.period_end,
+                source_app=charge.source_app,
+                source_id=charge.source_id,
+                recurring_charge_id=charge.recurring_charge_id,
+                cashback_partner=charge.cashback_partner,
+                cashback_amount=charge.cashback_amount.amount if charge.cashback_amount else Decimal(0),
+            )
+        )
+    summed = totals(
+        ((Money(line.net_amount, currency), Money(line.tax_amount, currency)) for line in lines), currency
+    )
+    invoice.net, invoice.tax, invoice.total = summed.net.amount, summed.tax.amount, summed.total.amount
+    return invoice, lines
 
 
 def create_draft(
@@ -215,52 +278,16 @@ def create_draft(
             code="mixed_currencies",
             field="lines",
         )
-    issuer = seller()
-    treatment = treatment_for(payer, issuer.country)
     with transaction.atomic(savepoint=False):
-        invoice = Invoice(
+        invoice, lines = draft_rows(
+            payer=payer,
+            charges=charges,
+            customer=customer,
             kind=kind,
-            organisation=payer,
-            customer=customer if customer is not None and customer.pk != payer.pk else None,
-            currency=currency,
-            language=payer.language,
-            tax_name=treatment.name,
-            reverse_charge=treatment.reverse_charge,
             reference=reference,
             origin_key=origin_key,
             credited_invoice=credited_invoice,
         )
-        lines = []
-        for position, charge in enumerate(charges, start=1):
-            tax = line_tax(charge.amount, treatment.rate)
-            lines.append(
-                InvoiceLine(
-                    invoice=invoice,
-                    position=position,
-                    description=charge.description[:300],
-                    code=charge.code,
-                    quantity=charge.quantity,
-                    unit_price=charge.unit_price.amount,
-                    net_amount=charge.amount.amount,
-                    tax_rate=treatment.rate,
-                    tax_amount=tax.amount,
-                    total_amount=(charge.amount + tax).amount,
-                    steps=list(charge.steps),
-                    product_code=charge.product_code,
-                    beneficiary=charge.beneficiary,
-                    period_start=charge.period_start,
-                    period_end=charge.period_end,
-                    source_app=charge.source_app,
-                    source_id=charge.source_id,
-                    recurring_charge_id=charge.recurring_charge_id,
-                    cashback_partner=charge.cashback_partner,
-                    cashback_amount=charge.cashback_amount.amount if charge.cashback_amount else Decimal(0),
-                )
-            )
-        summed = totals(
-            ((Money(line.net_amount, currency), Money(line.tax_amount, currency)) for line in lines), currency
-        )
-        invoice.net, invoice.tax, invoice.total = summed.net.amount, summed.tax.amount, summed.total.amount
         invoice.save(force_insert=True)
         for line in lines:
             line.invoice = invoice
@@ -269,6 +296,29 @@ def create_draft(
         invoice._draft_lines = lines  # type: ignore[attr-defined]
         audit.record(actor=actor, action="invoice.drafted", obj=invoice, after={"total": str(invoice.total)})
     return invoice
+
+
+def issued_fields(
+    invoice: Invoice, *, series: str, number: int, issue_date: date, terms_days: int
+) -> dict[str, Any]:
+    """What issuing writes on an invoice: its number and dates, the buyer and seller frozen as they are."""
+    payer = invoice.organisation
+    issuer = seller()
+    return {
+        "series": series,
+        "year": issue_date.year,
+        "number": number,
+        "code": f"{series}{issue_date.year}-{number:06d}",
+        "issue_date": issue_date,
+        "due_date": issue_date + timedelta(days=terms_days),
+        "issued_at": timezone.now(),
+        "buyer_name": payer.name,
+        "buyer_legal_id": payer.legal_id,
+        "buyer_country": payer.country,
+        "seller_name": issuer.name,
+        "seller_legal_id": issuer.legal_id,
+        "seller_country": issuer.country,
+    }
 
 
 def issue(*, actor: Actor | None, invoice: Invoice, issue_date: date, fresh: bool = False) -> Invoice:
@@ -286,24 +336,8 @@ def issue(*, actor: Actor | None, invoice: Invoice, issue_date: date, fresh: boo
             )
         series = CREDIT_NOTE_SERIES if invoice.is_credit_note else INVOICE_SERIES
         number = next_number(series, issue_date.year)
-        payer = invoice.organisation
-        issuer = seller()
-        terms = billing_account_of(payer).payment_terms_days
-        fields = {
-            "series": series,
-            "year": issue_date.year,
-            "number": number,
-            "code": f"{series}{issue_date.year}-{number:06d}",
-            "issue_date": issue_date,
-            "due_date": issue_date + timedelta(days=terms),
-            "issued_at": timezone.now(),
-            "buyer_name": payer.name,
-            "buyer_legal_id": payer.legal_id,
-            "buyer_country": payer.country,
-            "seller_name": issuer.name,
-            "seller_legal_id": issuer.legal_id,
-            "seller_country": issuer.country,
-        }
+        terms = billing_account_of(invoice.organisation).payment_terms_days
+        fields = issued_fields(invoice, series=series, number=number, issue_date=issue_date, terms_days=terms)
         # Issue through the state machine, saving the numbering fields in the same UPDATE.
         INVOICE_MACHINE.transition(invoice, InvoiceStatus.ISSUED, actor=actor, extra=fields)
         if not invoice.is_credit_note:
@@ -311,23 +345,47 @@ def issue(*, actor: Actor | None, invoice: Invoice, issue_date: date, fresh: boo
     return invoice
 
 
-def _post_invoice(invoice: Invoice, actor: Actor | None) -> None:
+INVOICE_MEMO = gettext_noop("Invoice %(code)s")
+CASHBACK_MEMO = gettext_noop("Cashback on invoice %(code)s")
+
+
+def invoice_legs(invoice: Invoice, receivable: Account) -> list[Leg]:
+    """The issued invoice's entry: the payer owes the total, revenue and tax take their parts."""
     currency = invoice.currency
     legs = [
-        Leg(
-            ledger.organisation_account(invoice.organisation_id, AccountKind.RECEIVABLE, currency),
-            -invoice.total,
-        ),
+        Leg(receivable, -invoice.total),
         Leg(ledger.house_account(AccountKind.REVENUE, currency), invoice.net),
     ]
     if invoice.tax:
         legs.append(Leg(ledger.house_account(AccountKind.TAX, currency), invoice.tax))
+    return legs
+
+
+def cashback_legs(partner_account: Account, amount: Decimal) -> list[Leg]:
+    """R4.7: the partner's cashback lands in its cashback account, at the operator's expense."""
+    expense = ledger.house_account(AccountKind.PARTNER_CASHBACK, partner_account.currency)
+    return [Leg(partner_account, amount), Leg(expense, -amount)]
+
+
+def cashback_by_partner(lines: Iterable[InvoiceLine]) -> list[tuple[int, Decimal]]:
+    """The cashback the lines earn, summed per partner, in partner order."""
+    per_partner: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.cashback_amount > 0:
+            per_partner[line.cashback_partner_id] += line.cashback_amount
+    return sorted(per_partner.items())
+
+
+def _post_invoice(invoice: Invoice, actor: Actor | None) -> None:
     if invoice.total:
+        receivable = ledger.organisation_account(
+            invoice.organisation_id, AccountKind.RECEIVABLE, invoice.currency
+        )
         ledger.post(
             reason=EntryReason.INVOICE,
-            memo=gettext_noop("Invoice %(code)s"),
+            memo=INVOICE_MEMO,
             memo_params={"code": invoice.code},
-            legs=legs,
+            legs=invoice_legs(invoice, receivable),
             invoice=invoice,
             user=getattr(actor, "user", None),
         )
@@ -336,24 +394,16 @@ def _post_invoice(invoice: Invoice, actor: Actor | None) -> None:
 
 def _credit_cashback(invoice: Invoice, actor: Actor | None) -> None:
     """R4.7: the partner's cashback lands in its cashback account, referring to this invoice."""
-    per_partner: dict[int, Decimal] = {}
     drafted = getattr(invoice, "_draft_lines", None)
-    earned = (
-        [(line.cashback_partner_id, line.cashback_amount) for line in drafted if line.cashback_amount > 0]
-        if drafted is not None
-        else invoice.lines.filter(cashback_amount__gt=0).values_list("cashback_partner_id", "cashback_amount")
-    )
-    for partner_id, amount in earned:
-        per_partner[partner_id] = per_partner.get(partner_id, Decimal(0)) + amount
-    for partner_id, amount in sorted(per_partner.items()):
+    lines = drafted if drafted is not None else invoice.lines.filter(cashback_amount__gt=0)
+    for partner_id, amount in cashback_by_partner(lines):
         ledger.post(
             reason=EntryReason.CASHBACK,
-            memo=gettext_noop("Cashback on invoice %(code)s"),
+            memo=CASHBACK_MEMO,
             memo_params={"code": invoice.code},
-            legs=[
-                Leg(ledger.organisation_account(partner_id, AccountKind.CASHBACK, invoice.currency), amount),
-                Leg(ledger.house_account(AccountKind.PARTNER_CASHBACK, invoice.currency), -amount),
-            ],
+            legs=cashback_legs(
+                ledger.organisation_account(partner_id, AccountKind.CASHBACK, invoice.currency), amount
+            ),
             invoice=invoice,
             user=getattr(actor, "user", None),
         )

@@ -9,7 +9,7 @@ the lock. Callers are billing's own services: other apps call those services, ne
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -68,6 +68,35 @@ def _get_or_create(*, organisation_id: int | None, kind: str, currency: str) -> 
         return Account.objects.get(**lookup)
 
 
+AccountKey = tuple[int, str, str]  # organisation id, kind, currency
+
+
+def organisation_accounts(
+    wanted: Iterable[AccountKey], *, existing_only: Iterable[AccountKey] = ()
+) -> dict[AccountKey, Account]:
+    """Many organisation accounts at once (a billing run's batch): the `wanted` ones are created where
+    missing by one INSERT ... ON CONFLICT DO NOTHING (safe under races), then all are read back in one
+    query, together with those of `existing_only` that exist (reading never creates those)."""
+    wanted = set(wanted)
+    keys = wanted | set(existing_only)
+    if not keys:
+        return {}
+    Account.objects.bulk_create(
+        [
+            Account(organisation_id=org, kind=kind, currency=currency)
+            for org, kind, currency in sorted(wanted)
+        ],
+        ignore_conflicts=True,
+    )
+    rows = Account.objects.filter(
+        organisation_id__in={key[0] for key in keys},
+        kind__in={key[1] for key in keys},
+        currency__in={key[2] for key in keys},
+    )
+    found = {(row.organisation_id, row.kind, row.currency): row for row in rows}
+    return {key: row for key, row in found.items() if key in keys}
+
+
 def balance_of(account: Account) -> Decimal:
     if account.organisation_id is not None:
         return Account.objects.values_list("balance", flat=True).get(pk=account.pk)
@@ -86,20 +115,9 @@ def _check_amount(amount: Decimal, currency: str) -> None:
         raise ValueError(f"{currency} {amount} is not rounded to the currency's minor unit.")
 
 
-def post(
-    *,
-    reason: EntryReason | str,
-    memo: str,
-    memo_params: dict[str, Any] | None = None,
-    legs: Iterable[Leg],
-    invoice: object = None,
-    payment: object = None,
-    document: tuple[str, str] = ("", ""),
-    user: object = None,
-) -> JournalEntry:
-    """Write one balanced journal entry and move the balances; raises InsufficientBalance instead of
-    letting a wallet, cashback or credit account go below zero. `memo` is a msgid marked with
-    gettext_noop, shown in each reader's language with `memo_params`."""
+def balanced_moves(legs: Iterable[Leg], memo: str) -> tuple[dict[int, Decimal], dict[int, Account]]:
+    """The legs merged per account (zero moves dropped), checked to balance per currency: what one
+    journal entry posts. Raises ValueError for an unbalanced, empty or unrounded entry."""
     merged: dict[int, Decimal] = defaultdict(Decimal)
     accounts: dict[int, Account] = {}
     for leg in legs:
@@ -115,6 +133,24 @@ def post(
     moves = {account_id: amount for account_id, amount in merged.items() if amount}
     if not moves:
         raise ValueError(f"Journal entry {memo!r} moves nothing.")
+    return moves, accounts
+
+
+def post(
+    *,
+    reason: EntryReason | str,
+    memo: str,
+    memo_params: dict[str, Any] | None = None,
+    legs: Iterable[Leg],
+    invoice: object = None,
+    payment: object = None,
+    document: tuple[str, str] = ("", ""),
+    user: object = None,
+) -> JournalEntry:
+    """Write one balanced journal entry and move the balances; raises InsufficientBalance instead of
+    letting a wallet, cashback or credit account go below zero. `memo` is a msgid marked with
+    gettext_noop, shown in each reader's language with `memo_params`."""
+    moves, accounts = balanced_moves(legs, memo)
 
     # No savepoint of its own: a refused posting fails the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
@@ -144,6 +180,57 @@ def post(
             for pk, amount in moves.items()
         )
     return entry
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One journal entry for `post_many`; the same fields as `post()` takes."""
+
+    reason: str
+    memo: str
+    legs: list[Leg]
+    memo_params: dict[str, Any] | None = None
+    invoice: object = None
+    payment: object = None
+
+
+def post_many(entries: Sequence[NewEntry]) -> list[JournalEntry]:
+    """Writes many balanced journal entries with a fixed number of statements, whatever their count (a
+    billing run's batch): the organisation accounts they touch are locked in one read (in id order),
+    checked as `post()` checks them, and their balances set by one UPDATE; then one INSERT of the
+    entries and one of their postings."""
+    planned = [(entry, *balanced_moves(entry.legs, entry.memo)) for entry in entries]
+    if not planned:
+        return []
+    moved: dict[int, Decimal] = defaultdict(Decimal)
+    for _entry, moves, accounts in planned:
+        for pk, amount in moves.items():
+            if accounts[pk].organisation_id is not None:
+                moved[pk] += amount
+    with transaction.atomic(savepoint=False):
+        locked = list(Account.objects.select_for_update().filter(pk__in=sorted(moved)).order_by("pk"))
+        for row in locked:
+            if row.holds_value and row.balance + moved[row.pk] < 0:
+                raise _insufficient(row, -moved[row.pk])
+            # The row is locked until the transaction ends, so the new balance may be written as a value.
+            row.balance += moved[row.pk]
+        Account.objects.bulk_update(locked, ["balance"])
+        rows = JournalEntry.objects.bulk_create(
+            JournalEntry(
+                reason=entry.reason,
+                memo=entry.memo[:300],
+                memo_params=stored_text.stored_params(entry.memo_params),
+                invoice=entry.invoice,
+                payment=entry.payment,
+            )
+            for entry, _moves, _accounts in planned
+        )
+        Posting.objects.bulk_create(
+            Posting(entry=row, account_id=pk, amount=amount, currency=accounts[pk].currency)
+            for row, (_entry, moves, accounts) in zip(rows, planned, strict=True)
+            for pk, amount in moves.items()
+        )
+    return rows
 
 
 def _insufficient(account: Account, needed: Decimal) -> InsufficientBalance:

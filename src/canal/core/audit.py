@@ -26,7 +26,22 @@ def record(
     reason: str = "",
 ) -> AuditEntry:
     """Write one audit entry; `actor` None means the system itself (a scheduled job, a migration)."""
-    return AuditEntry.objects.create(
+    row = entry(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason)
+    row.save(force_insert=True)
+    return row
+
+
+def entry(
+    *,
+    actor: AuditActor | None,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """The unsaved entry `record()` writes, for callers that write many in one insert (bulk_create)."""
+    return AuditEntry(
         user=getattr(actor, "user", None),
         organisation=getattr(actor, "organisation", None),
         action=action,

@@ -6,18 +6,20 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from canal.accounts.models import OrganisationKind
 from canal.accounts.tests.factories import OrganisationFactory
-from canal.billing import cycles
-from canal.billing.invoicing import Charge
+from canal.billing import batch, cycles, ledger
+from canal.billing.invoicing import Charge, steps_as_json
 from canal.billing.models import (
     BillingRun,
     BillingRunStatus,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    Posting,
     RecurringCharge,
 )
 from canal.billing.services import (
@@ -26,7 +28,7 @@ from canal.billing.services import (
     invoice_and_charge,
     update_recurring_charge,
 )
-from canal.billing.tests.helpers import fund_wallet, wallet_of
+from canal.billing.tests.helpers import fund_wallet, spanish_vat, wallet_of
 from canal.core.money import Money
 from canal.pricing import Item, PerUnit, Proration, quote
 
@@ -76,24 +78,32 @@ def test_running_twice_issues_each_invoice_once(db):
     assert Invoice.objects.count() == 3
 
 
-def test_a_run_killed_half_way_and_run_again_issues_each_invoice_once(db, monkeypatch):
+@pytest.mark.parametrize(
+    "dies_in",
+    [
+        pytest.param((batch, "write"), id="before-writing"),
+        pytest.param((ledger, "post_many"), id="after-numbering"),
+    ],
+)
+def test_a_run_killed_half_way_and_run_again_issues_each_invoice_once(db, monkeypatch, dies_in):
     payers = [OrganisationFactory() for _ in range(5)]
     for payer in payers:
         monthly(payer)
-    real_bill = cycles._draft_payer
+    module, name = dies_in
+    real = getattr(module, name)
     calls = {"count": 0}
 
-    def dies_on_the_fourth(payer, run_date):
+    def dies_in_the_second_batch(*args, **kwargs):
         calls["count"] += 1
-        if calls["count"] == 4:
-            raise KeyboardInterrupt  # like SIGINT: not caught per payer, the batch rolls back
-        return real_bill(payer, run_date)
+        if calls["count"] == 2:
+            raise KeyboardInterrupt  # like SIGINT: not caught, the batch rolls back whole
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(cycles, "_draft_payer", dies_on_the_fourth)
+    monkeypatch.setattr(module, name, dies_in_the_second_batch)
     with pytest.raises(KeyboardInterrupt):
         cycles.run_billing(run_date=date(2026, 4, 1), batch_size=2)
     billed_before = Invoice.objects.count()
-    monkeypatch.setattr(cycles, "_draft_payer", real_bill)
+    monkeypatch.setattr(module, name, real)
 
     resumed = cycles.run_billing(run_date=date(2026, 4, 1), batch_size=2).run
 
@@ -101,33 +111,132 @@ def test_a_run_killed_half_way_and_run_again_issues_each_invoice_once(db, monkey
     assert Invoice.objects.count() == 5
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
     assert InvoiceLine.objects.values("recurring_charge", "period_start").distinct().count() == 5
+    assert ledger_sums_to_zero()
     assert resumed.resumes.status == BillingRunStatus.INTERRUPTED
     assert resumed.resumes.invoices_issued == 2
     assert (resumed.status, resumed.invoices_issued) == (BillingRunStatus.FINISHED, 3)
 
 
-def test_a_payer_failing_at_issue_is_retried_alone_and_reported_while_the_batch_is_billed(db, monkeypatch):
+def ledger_sums_to_zero() -> bool:
+    """Every journal entry balances (summed in Python: SQLite sums decimals through floats)."""
+    per_entry: dict[int, Decimal] = {}
+    for entry_id, amount in Posting.objects.values_list("entry_id", "amount"):
+        per_entry[entry_id] = per_entry.get(entry_id, Decimal(0)) + amount
+    return bool(per_entry) and not any(per_entry.values())
+
+
+def test_a_payer_whose_charge_fails_is_retried_alone_and_reported_while_the_batch_is_billed(db):
     payers = [OrganisationFactory() for _ in range(5)]
     charges = [monthly(payer) for payer in payers]
-    real_issue = cycles._issue_payer
-
-    def refuses_the_third(work, run_date):
-        if work.billing_account.organisation_id == payers[2].pk:
-            raise RuntimeError("the payer's tax data is broken")  # a failure once numbers are taken
-        return real_issue(work, run_date)
-
-    monkeypatch.setattr(cycles, "_issue_payer", refuses_the_third)
+    # Data no service writes (an amount below the cent): building that payer's invoice fails.
+    RecurringCharge.objects.filter(pk=charges[2].pk).update(amount=Decimal("50.005"))
 
     run = cycles.run_billing(run_date=date(2026, 4, 1), batch_size=5).run
 
-    assert (run.status, run.invoices_issued, run.failures) == (BillingRunStatus.FINISHED, 4, 1)
+    assert (run.status, run.invoices_issued, run.failures, run.payers_done) == (
+        BillingRunStatus.FINISHED,
+        4,
+        1,
+        5,
+    )
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4]  # no gap
     assert not Invoice.objects.filter(organisation=payers[2]).exists()
     charges[2].refresh_from_db()
     assert charges[2].next_billing_date == date(2026, 4, 1)  # still due: the next run bills it
-    monkeypatch.setattr(cycles, "_issue_payer", real_issue)
+    RecurringCharge.objects.filter(pk=charges[2].pk).update(amount=Decimal("50.00"))
     assert cycles.run_billing(run_date=date(2026, 4, 1)).run.invoices_issued == 1
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
+
+
+def test_when_writing_a_batch_fails_its_payers_are_billed_one_by_one(db, monkeypatch):
+    for _ in range(4):
+        monthly(OrganisationFactory())
+
+    def refuses(*args, **kwargs):
+        raise RuntimeError("the database refused the batch")
+
+    monkeypatch.setattr(batch, "write", refuses)
+    run = cycles.run_billing(run_date=date(2026, 4, 1), batch_size=10).run
+
+    assert (run.invoices_issued, run.failures, run.payers_done) == (4, 0, 4)
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4]
+    assert ledger_sums_to_zero()
+
+
+def test_a_batch_stores_what_a_single_invoice_stores(db, monkeypatch):
+    """The set-based batch and the single path (invoicing.create_draft + issue) write the same lines,
+    price breakdown, ledger entries and cashback for the same charge."""
+    partner = OrganisationFactory(kind=OrganisationKind.PARTNER)
+    line = quote(
+        [Item(code="crm.base", description="CRM Base", pricing=PerUnit(Money("30.00", "EUR")), quantity=3)],
+        currency="EUR",
+    ).lines[0]
+    in_batch, alone = OrganisationFactory(country="ES"), OrganisationFactory(country="ES")
+    spanish_vat()
+    for payer in (in_batch, alone):
+        create_recurring_charge(
+            actor=None,
+            payer=payer,
+            beneficiary=payer,
+            description="CRM Base",
+            quantity=3,
+            unit_price=line.unit_list_price,
+            amount=line.amount,
+            steps=steps_as_json(line),
+            next_billing_date=date(2026, 4, 1) if payer == in_batch else date(2026, 5, 1),
+            cashback_partner=partner,
+            cashback_amount=Money("9.00", "EUR"),
+        )
+    cycles.run_billing(run_date=date(2026, 4, 1))
+    monkeypatch.setattr(batch, "write", lambda *args, **kwargs: 1 / 0)  # the next run bills alone
+    cycles.run_billing(run_date=date(2026, 5, 1))
+
+    def stored(payer):
+        invoice = Invoice.objects.filter(organisation=payer).earliest("id")  # in_batch: its April one
+        lines = list(
+            invoice.lines.values(
+                "description",
+                "quantity",
+                "unit_price",
+                "net_amount",
+                "tax_rate",
+                "tax_amount",
+                "total_amount",
+                "steps",
+                "cashback_partner",
+                "cashback_amount",
+                "position",
+            )
+        )
+        postings = sorted(
+            (posting.entry.reason, posting.account.kind, posting.amount)
+            for posting in Posting.objects.filter(entry__invoice=invoice).select_related("entry", "account")
+        )
+        frozen = (
+            invoice.status,
+            invoice.tax_name,
+            invoice.net,
+            invoice.tax,
+            invoice.total,
+            invoice.seller_name,
+        )
+        return lines, postings, frozen, invoice.due_date - invoice.issue_date
+
+    assert stored(in_batch) == stored(alone)
+    assert stored(in_batch)[0][0]["steps"] == list(steps_as_json(line))
+    assert ledger_sums_to_zero()
+
+
+def test_a_batch_costs_the_same_statements_for_5_payers_as_for_25(db):
+    def statements_for(payers: int, run_date: date) -> int:
+        for _ in range(payers):
+            monthly(OrganisationFactory(), starts=run_date)
+        with CaptureQueriesContext(connection) as queries:
+            cycles.run_billing(run_date=run_date, batch_size=100)
+        return len(queries)
+
+    statements_for(1, date(2026, 3, 1))  # the first run creates the counter and house accounts
+    assert statements_for(5, date(2026, 4, 1)) == statements_for(25, date(2026, 5, 1))
 
 
 def test_a_run_killed_outright_is_marked_interrupted_and_resumed_by_the_next(db):

@@ -39,9 +39,7 @@ class Command(BaseCommand):
             disable=options["no_progress"],
             file=self.stderr,
         ) as bar:
-            result = run_billing(
-                run_date=run_date, batch_size=options["batch_size"], on_payer_done=bar.update
-            )
+            result = run_billing(run_date=run_date, batch_size=options["batch_size"], on_progress=bar.update)
         run = result.run
         self.stdout.write(
             f"{run.invoices_issued} invoices issued, {run.charges_billed} charges billed, "
