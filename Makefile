@@ -23,6 +23,7 @@ run: install
 	@$(BIN)/python -m canal.banner http://$(HOST):$(PORT)/
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/canal worker & \
+	  $(BIN)/canal smtp & \
 	  $(BIN)/canal serve --bind $(HOST):$(PORT)
 
 test: install lint
