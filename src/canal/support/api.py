@@ -1,14 +1,28 @@
 """Support endpoints under /api/v1/support/: tickets and their conversation, quotes, the state moves,
 attachments, categories with their help and costs, and support packs. The portal calls the same services."""
 
+from datetime import datetime
+from typing import Literal
+
 from django.http import FileResponse, HttpRequest
+from django.utils import timezone
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import CursorPagination, LimitOffsetPagination, paginate
 
 from canal.api.idempotency import idempotent
 from canal.api.schemas import ErrorOut
-from canal.support import intake, mailboxes, packs, priority, selectors, tickets
+from canal.support import (
+    compliance,
+    holds,
+    intake,
+    mailboxes,
+    packs,
+    priority,
+    selectors,
+    sla_config,
+    tickets,
+)
 from canal.support.intake_schemas import (
     AccessIn,
     AccessOut,
@@ -24,6 +38,7 @@ from canal.support.schemas import (
     AttachmentOut,
     BuyPackIn,
     CategoryOut,
+    ComplianceRowOut,
     CountsOut,
     DeflectionOut,
     IdentifyIn,
@@ -36,10 +51,12 @@ from canal.support.schemas import (
     ReasonIn,
     ReplyIn,
     SeverityIn,
+    SlaConfigIO,
     TicketDetailOut,
     TicketIn,
     TicketOut,
 )
+from canal.support.states import OPEN
 
 router = Router(tags=["support"])
 READ = {404: ErrorOut}
@@ -70,11 +87,32 @@ def list_tickets(
     customer: int | None = None,
     agent: int | None = None,
     q: str = "",
+    sla: str = "",
+    due_before: datetime | None = None,
 ):
+    """`sla`: breached, flagged (warned or breached) or paused; `due_before`: a running SLA phase is due
+    before this moment (R5.6). For the most urgent first, GET /tickets/by-due."""
     filters = selectors.TicketFilters(
-        status=status, category=category, customer=customer, agent=agent, query=q[:100]
+        status=status,
+        category=category,
+        customer=customer,
+        agent=agent,
+        query=q[:100],
+        sla=sla,
+        due_before=due_before,
     )
     return selectors.filtered_tickets(_actor(request), filters)
+
+
+@router.get(
+    "/tickets/by-due",
+    response=list[TicketOut],
+    summary="Open tickets by next SLA due time, most urgent first; sort=breached: breached first (R5.6)",
+)
+@paginate(LimitOffsetPagination)
+def tickets_by_due(request: HttpRequest, sla: str = "", sort: Literal["due", "breached"] = "due"):
+    filters = selectors.TicketFilters(sla=sla, sort=sort)
+    return selectors.filtered_tickets(_actor(request), filters).filter(status__in=OPEN)
 
 
 @router.get("/tickets/counts", response=CountsOut, summary="How many tickets are in each state, and all")
@@ -474,3 +512,71 @@ def set_support_addresses(request: HttpRequest, payload: AddressesIn):
         ],
     )
     return list(mailboxes.addresses_of(actor).order_by("name", "id"))
+
+
+@router.post(
+    "/tickets/{ticket_id}/hold",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Support waits for the customer: Waiting, the SLA clock is paused (R5.6)",
+)
+def hold(request: HttpRequest, ticket_id: int) -> dict:
+    return _moved(request, holds.put_on_hold(actor=_actor(request), ticket_id=ticket_id))
+
+
+@router.post(
+    "/tickets/{ticket_id}/resume",
+    response={200: TicketDetailOut, **WRITE},
+    summary="Support takes a waiting ticket up again; due times move on by the pause (R5.6)",
+)
+def resume(request: HttpRequest, ticket_id: int) -> dict:
+    return _moved(request, holds.resume_ticket(actor=_actor(request), ticket_id=ticket_id))
+
+
+def _sla_body(config) -> dict:
+    calendar = {
+        "time_zone": config.time_zone,
+        "opening_hours": config.opening_hours or [],
+        "closed_dates": config.closed_dates or [],
+        "country": config.country,
+    }
+    return {
+        "targets": [vars(spec) for spec in sla_config.target_specs(config)],
+        "calendar": calendar,
+        "escalation_contact_ids": sorted(config.escalation_contacts.values_list("pk", flat=True)),
+    }
+
+
+@router.get(
+    "/priority/sla",
+    response={200: SlaConfigIO, **READ},
+    summary="The vendor's SLA targets, business calendar and escalation contacts (R5.6)",
+)
+def sla_settings(request: HttpRequest) -> dict:
+    return _sla_body(priority.config_for(_actor(request)))
+
+
+@router.put(
+    "/priority/sla",
+    response={200: SlaConfigIO, **WRITE},
+    summary="Replace the vendor's SLA targets, business calendar and escalation contacts (R5.6)",
+)
+def configure_sla(request: HttpRequest, payload: SlaConfigIO) -> dict:
+    config = sla_config.configure_sla(
+        actor=_actor(request),
+        targets=[sla_config.TargetSpec(**target.dict()) for target in payload.targets],
+        calendar=sla_config.CalendarSpec(**payload.calendar.dict()),
+        escalation_contact_ids=payload.escalation_contact_ids,
+    )
+    return _sla_body(config)
+
+
+@router.get(
+    "/priority/report",
+    response={200: list[ComplianceRowOut], **READ, 422: ErrorOut},
+    summary="Monthly SLA compliance per severity and phase (month=YYYY-MM, default this month) (R5.6)",
+)
+def sla_report(request: HttpRequest, month: str = "") -> list[dict]:
+    rows = compliance.monthly_compliance(
+        _actor(request), compliance.parse_month(month[:7], today=timezone.now().date())
+    )
+    return [vars(row) | {"compliance": row.compliance} for row in rows]

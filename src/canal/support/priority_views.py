@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
 from canal.catalog.selectors import products_visible_to
-from canal.core.errors import CanalError, RuleViolation
+from canal.core.errors import CanalError
 from canal.portal.actor import portal_actor
-from canal.support import large_accounts, priority
+from canal.support import large_accounts, presenters, priority
 from canal.support.models import Severity
 from canal.support.views import _int, _run
 
@@ -53,25 +53,6 @@ def severity(request: HttpRequest, ticket_id: int) -> HttpResponse:
     )
 
 
-def _parse_tiers(text: str) -> list[tuple[str, int]]:
-    """Lines of "REGION THRESHOLD"; "*" or nothing before the number is every other region."""
-    tiers = []
-    for line in text.splitlines():
-        words = line.split()
-        if not words:
-            continue
-        number = words[-1]
-        region = " ".join(words[:-1])
-        if not number.isdigit():
-            raise RuleViolation(
-                _("Write each tier as a region and a number of user licenses, e.g. EMEA 100."),
-                code="invalid",
-                field="tiers",
-            )
-        tiers.append(("" if region == "*" else region, int(number)))
-    return tiers
-
-
 @login_required
 def configuration(request: HttpRequest) -> HttpResponse:
     actor = portal_actor(request)
@@ -83,7 +64,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
             priority.configure(
                 actor=actor,
                 default_severity=request.POST.get("default_severity", ""),
-                tiers=_parse_tiers(tiers_text),
+                tiers=presenters.parse_tiers(tiers_text),
                 excluded_product_ids=[
                     pk for pk in (_int(value) for value in request.POST.getlist("excluded")) if pk is not None
                 ],

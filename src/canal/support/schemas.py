@@ -11,6 +11,7 @@ from pydantic import ConfigDict, StrictBool
 from canal.api.fields import Count, Id, PositiveCount, Text
 from canal.billing.selectors import support_credit_balance
 from canal.support import selectors
+from canal.support.presenters import sla_states
 from canal.support.tickets import standard_cost
 
 
@@ -94,6 +95,19 @@ class MessageOut(Schema):
         return _field(message, "attachments", lambda message: list(message.attachments.all()))
 
 
+class SlaPhaseOut(Schema):
+    phase: str = Field(..., description="first_response, determination, resolution or update (R5.6).")
+    label: str
+    due_at: datetime | None
+    warn_at: datetime | None = Field(None, description="When the warning (the lower bound) is raised.")
+    met: bool
+    warned: bool
+    breached: bool
+    remaining_seconds: int | None = Field(
+        None, description="Time left (negative: overdue); frozen while the clock is paused; null once met."
+    )
+
+
 class TicketOut(Schema):
     id: int
     number: str
@@ -126,6 +140,10 @@ class TicketOut(Schema):
     first_response_due_at: datetime | None = Field(..., description="R5.6, from the severity's targets.")
     determination_due_at: datetime | None
     resolution_due_at: datetime | None
+    update_due_at: datetime | None = Field(None, description="The next public update is due by (R5.6).")
+    sla_paused_at: datetime | None = Field(None, description="Waiting for the customer: the clock is paused.")
+    sla_breached: bool = Field(False, description="A phase of this ticket missed its due time (R5.6).")
+    sla: list[SlaPhaseOut] = Field([], description="Each SLA phase with its due time and time left (R5.6).")
     created_at: datetime
     quoted_at: datetime | None
     accepted_at: datetime | None
@@ -164,6 +182,24 @@ class TicketOut(Schema):
     @staticmethod
     def resolve_balance(ticket) -> int:
         return _field(ticket, "balance", lambda ticket: support_credit_balance(ticket.customer))
+
+    @staticmethod
+    def resolve_sla_breached(ticket) -> bool:
+        return _field(
+            ticket, "sla_breached", lambda ticket: any(e.kind == "breach" for e in ticket.breaches.all())
+        )
+
+    @staticmethod
+    def resolve_sla(ticket) -> list:
+        return _field(ticket, "sla", _sla)
+
+
+def _sla(ticket) -> list[dict]:
+    return [
+        vars(state)
+        | {"remaining_seconds": None if state.remaining is None else int(state.remaining.total_seconds())}
+        for state in sla_states(ticket)
+    ]
 
 
 class TicketDetailOut(TicketOut):
@@ -306,3 +342,51 @@ class IdentifyIn(Strict):
 class SeverityIn(Strict):
     severity: SeverityCode
     reason: Text(300, min_length=1)  # type: ignore[valid-type]
+
+
+class SlaTargetIO(Strict):
+    severity: SeverityCode
+    first_response_minutes: PositiveCount
+    determination_minutes: PositiveCount
+    resolution_minutes: PositiveCount
+    first_response_warn_minutes: PositiveCount | None = None
+    determination_warn_minutes: PositiveCount | None = None
+    resolution_warn_minutes: PositiveCount | None = None
+    update_minutes: PositiveCount | None = Field(
+        None, description="Timely updates: a public reply at least this often."
+    )
+    business_hours: StrictBool = Field(False, description="Counted on the calendar below; false: 24x7.")
+
+
+class SlaCalendarIO(Strict):
+    time_zone: Text(60) = "UTC"  # type: ignore[valid-type]
+    opening_hours: list[tuple[Text(5), Text(5) | None] | None] = Field(  # type: ignore[valid-type]
+        [],
+        max_length=7,
+        description='Seven entries, Monday first: ["09:00", "18:00"], ["09:00", null] (until midnight) '
+        "or null (closed); empty: 24x7.",
+    )
+    closed_dates: list[Text(10)] = Field([], max_length=400, description="Extra closed dates, YYYY-MM-DD.")  # type: ignore[valid-type]
+    country: Text(2) = Field("", description="ISO country whose public holidays are closed.")  # type: ignore[valid-type]
+
+
+class SlaConfigIO(Strict):
+    targets: list[SlaTargetIO] = Field(..., max_length=4)
+    calendar: SlaCalendarIO
+    escalation_contact_ids: list[Id] = Field(
+        [],
+        max_length=50,
+        description="Users of your organisation told of breaches; empty: your agents and admins.",
+    )
+
+
+class ComplianceRowOut(Schema):
+    month: str
+    severity: str
+    phase: str
+    met: int
+    breached: int
+    running: int
+    compliance: Decimal | None = Field(
+        None, description="Met ÷ (met + breached) in percent; null without any."
+    )

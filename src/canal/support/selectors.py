@@ -5,10 +5,11 @@ tickets are absent (404). Internal notes reach only support (R2.17)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
@@ -19,7 +20,16 @@ from canal.catalog.models import ProductKind, SupportPack, TicketCategory
 from canal.catalog.selectors import support_products_visible_to
 from canal.core.errors import NotFound
 from canal.subscriptions.models import Subscription, SubscriptionStatus
-from canal.support.models import Attachment, MessageKind, PackPurchase, Ticket, TicketMessage, TicketStatus
+from canal.support.models import (
+    Attachment,
+    MessageKind,
+    PackPurchase,
+    SlaBreach,
+    SlaEventKind,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+)
 
 AGENT_ROLES = (Role.SUPPORT_AGENT, Role.ADMIN)
 MAX_ID = 2**63 - 1
@@ -29,7 +39,14 @@ SORTS = {
     "number": ("number",),
     "status": ("status", "-created_at"),
     "title": ("title", "id"),
+    # R5.6: the most urgent first (the next due time of a running phase), breached tickets first.
+    "due": ("next_due_at", "id"),
+    "breached": ("-sla_breached", "next_due_at", "id"),
 }
+# R5.6: tickets by the state of their SLA.
+SLA_FILTERS = ("breached", "flagged", "paused")
+# Sorts after every real due time: a ticket without one comes last.
+NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def is_support(actor: Actor, vendor_id: int | None = None) -> bool:
@@ -44,8 +61,30 @@ def is_support(actor: Actor, vendor_id: int | None = None) -> bool:
 def tickets_visible_to(actor: Actor) -> QuerySet[Ticket]:
     rows = Ticket.objects.select_related(
         "customer", "vendor", "category", "agent", "requester", "subscription"
+    ).prefetch_related("breaches")  # R5.6: each ticket's flags, read once per list
+    return scoped(rows, actor, organisation_field="customer", vendor_field="vendor").annotate(
+        next_due_at=_next_due(),
+        sla_breached=Exists(SlaBreach.objects.filter(ticket=OuterRef("pk"), kind=SlaEventKind.BREACH)),
     )
-    return scoped(rows, actor, organisation_field="customer", vendor_field="vendor")
+
+
+def _running(due: str, condition: Q) -> Coalesce:
+    return Coalesce(Case(When(condition, then=due), output_field=DateTimeField()), Value(NO_DUE))
+
+
+def _next_due() -> Least:
+    """R5.6: the earliest due time of a phase still running (NO_DUE when none)."""
+    open_ = Q(
+        status__in=[TicketStatus.PENDING, TicketStatus.ASSIGNED, TicketStatus.REOPENED, TicketStatus.WAITING]
+    )
+    return Least(
+        _running("first_response_due_at", open_ & Q(first_response_at__isnull=True)),
+        _running(
+            "determination_due_at", Q(status=TicketStatus.PENDING) | Q(held_status=TicketStatus.PENDING)
+        ),
+        _running("resolution_due_at", open_),
+        _running("update_due_at", open_),
+    )
 
 
 def _valid(object_id: int | None) -> bool:
@@ -68,6 +107,8 @@ class TicketFilters:
     agent: int | None = None
     query: str = ""
     sort: str = "newest"
+    sla: str = ""  # R5.6: "breached", "flagged" (warned or breached) or "paused"
+    due_before: datetime | None = None  # R5.6: a running phase is due before this moment
 
 
 def filtered_tickets(actor: Actor, filters: TicketFilters) -> QuerySet[Ticket]:
@@ -85,6 +126,14 @@ def filtered_tickets(actor: Actor, filters: TicketFilters) -> QuerySet[Ticket]:
     words = filters.query.strip()
     if words:
         rows = rows.filter(Q(number__icontains=words) | Q(title__icontains=words))
+    if filters.sla == "breached":
+        rows = rows.filter(sla_breached=True)
+    elif filters.sla == "flagged":
+        rows = rows.filter(Exists(SlaBreach.objects.filter(ticket=OuterRef("pk"))))
+    elif filters.sla == "paused":
+        rows = rows.filter(status=TicketStatus.WAITING)
+    if filters.due_before is not None:
+        rows = rows.filter(next_due_at__lt=filters.due_before)
     return rows.annotate(credit_balance=_credit_balance()).order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from canal.support import intake_views, priority_views, views
+from canal.support import intake_views, priority_views, sla_views, views
 
 app_name = "support"
 
@@ -22,10 +22,14 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/close/", views.move, {"name": "close"}, name="close"),
     path("tickets/<int:ticket_id>/reopen/", views.move, {"name": "reopen"}, name="reopen"),
     path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
+    path("tickets/<int:ticket_id>/hold/", views.move, {"name": "hold"}, name="hold"),
+    path("tickets/<int:ticket_id>/resume/", views.move, {"name": "resume"}, name="resume"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("tickets/<int:ticket_id>/identify/", priority_views.identify, name="identify"),
     path("tickets/<int:ticket_id>/severity/", priority_views.severity, name="severity"),
     path("priority/", priority_views.configuration, name="priority"),
+    path("priority/sla/", sla_views.settings_page, name="sla"),
+    path("priority/report/", sla_views.report, name="sla_report"),
     path("intake/", intake_views.partner_ticket, name="intake"),
     path("intake/access/", intake_views.priority_access, name="intake_access"),
     path("addresses/", intake_views.addresses, name="addresses"),

@@ -23,9 +23,8 @@ from canal.billing.selectors import support_credit_balance, wallet_balance
 from canal.core.errors import CanalError
 from canal.core.idempotency import run_once
 from canal.portal.actor import portal_actor
-from canal.support import packs, selectors, tickets
-from canal.support.models import PackPurchaseStatus, Severity, TicketStatus
-from canal.support.states import DONE, OPEN_FOR_REPLIES, REFUSABLE, REOPENABLE, TICKET_MACHINE
+from canal.support import holds, packs, presenters, selectors, tickets
+from canal.support.models import PackPurchaseStatus, TicketStatus
 
 PAGE_SIZE = 25
 
@@ -63,6 +62,7 @@ def _filters(request: HttpRequest) -> selectors.TicketFilters:
         agent=_int(data.get("agent")),
         query=data.get("q", "")[:100],
         sort=data.get("sort", "newest"),
+        sla=data.get("sla", ""),
     )
 
 
@@ -93,6 +93,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             ("number", _("Number")),
             ("status", _("Status")),
             ("title", _("Title")),
+            ("due", _("Next due time")),
+            ("breached", _("Breached first")),
+        ],
+        "sla_filters": [
+            ("breached", _("SLA breached")),
+            ("flagged", _("SLA warned or breached")),
+            ("paused", _("Waiting for the customer")),
         ],
         "query": request.GET.urlencode(),
     }
@@ -193,32 +200,7 @@ def deflect(request: HttpRequest) -> HttpResponse:
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     actor = portal_actor(request)
     ticket = selectors.ticket_for(actor, ticket_id)
-    support = selectors.is_support(actor, ticket.vendor_id)
-    is_customer = actor.organisation.pk == ticket.customer_id
-    balance = support_credit_balance(ticket.customer)
-    quoted = ticket.quoted_credits
-    context = {
-        "ticket": ticket,
-        "support": support,
-        "is_customer": is_customer,
-        "conversation": selectors.messages_of(actor, ticket),
-        "ticket_files": selectors.attachments_of(actor, ticket).filter(message__isnull=True),
-        "balance": balance,
-        "standard_cost": tickets.standard_cost(ticket),
-        "covers": quoted is not None and balance >= quoted,
-        "balance_after": balance - quoted if quoted is not None else None,
-        "can_decide": is_customer and ticket.status == TicketStatus.PENDING and quoted is not None,
-        "can_quote": support and ticket.status == TicketStatus.PENDING,
-        "can_finish": support and TICKET_MACHINE.can(ticket.status, TicketStatus.FINISHED),
-        "can_refuse": support and ticket.status in REFUSABLE,
-        "can_close": is_customer and ticket.status == TicketStatus.FINISHED,
-        "can_reopen": is_customer and ticket.status in REOPENABLE,
-        "can_reply": (support or is_customer) and ticket.status in OPEN_FOR_REPLIES,
-        "agents": selectors.agents_for(ticket.vendor_id) if support else [],
-        "can_assign": support and ticket.status not in DONE,
-        "severities": Severity.choices,
-    }
-    return render(request, "support/ticket.html", context)
+    return render(request, "support/ticket.html", presenters.ticket_page(actor, ticket))
 
 
 @login_required
@@ -286,6 +268,11 @@ MOVES: dict[str, tuple[Callable[..., Any], Any]] = {
         gettext_lazy("The ticket is closed. You may reopen it within 30 days of its finishing."),
     ),
     "reopen": (tickets.reopen_ticket, gettext_lazy("The ticket was reopened at no new cost.")),
+    "hold": (
+        holds.put_on_hold,
+        gettext_lazy("The ticket waits for the customer; its SLA clock is paused until they answer."),
+    ),
+    "resume": (holds.resume_ticket, gettext_lazy("The ticket was taken up again; its SLA clock runs.")),
 }
 WITH_REASON = {"reject", "refuse"}
 
@@ -331,11 +318,7 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
 def cost_table(request: HttpRequest) -> HttpResponse:
     """R2.14: per category its title, description and cost for licensed and unlicensed customers."""
     actor = portal_actor(request)
-    categories = list(selectors.categories_visible_to(actor))
-    for category in categories:
-        category.licensed_here = actor.kind == OrganisationKind.CUSTOMER and selectors.holds_license(
-            actor.organisation.pk, category.product.vendor_id
-        )
+    categories = presenters.cost_rows(actor)
     return render(
         request,
         "support/costs.html",
