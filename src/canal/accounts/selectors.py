@@ -1,4 +1,4 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
@@ -9,6 +9,7 @@ from canal.accounts.models import (
     Membership,
     Organisation,
     OrganisationKind,
+    User,
 )
 from canal.accounts.scope import ALL_CLIENTS_ROLES, scoped, visible_organisations
 from canal.core.errors import NotFound
@@ -27,6 +28,14 @@ def organisation_for(actor: Actor, organisation_id: int) -> Organisation:
 
 def members_visible_to(actor: Actor) -> QuerySet[Membership]:
     return scoped(Membership.objects.select_related("user", "organisation"), actor)
+
+
+def team_of(actor: Actor) -> QuerySet[User]:
+    """The people of the actor's organisation, each once, with their roles there in `roles_here`."""
+    memberships = members_visible_to(actor).filter(organisation=actor.organisation)
+    return User.objects.filter(pk__in=memberships.values("user_id")).prefetch_related(
+        Prefetch("memberships", queryset=memberships.order_by("role"), to_attr="roles_here")
+    )
 
 
 def api_tokens_visible_to(actor: Actor) -> QuerySet[ApiToken]:

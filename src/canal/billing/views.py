@@ -99,6 +99,7 @@ def _invoice_spec(actor: Any) -> lists.ListSpec:
         filters=(
             lists.Filter("kind", _l("Kind"), InvoiceKind.choices, field="kind"),
             lists.Filter("status", _l("Status"), InvoiceStatus.choices, field="status"),
+            *lists.client_filter(actor, "customer_id"),
         ),
         table_class="stack",
     )

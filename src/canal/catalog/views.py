@@ -7,12 +7,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from canal.accounts.models import OrganisationKind
+from canal.portal import lists
 from canal.portal.actor import portal_actor
 
 from . import presenters, selectors, services
 from .forms import configurator_input, fixed_quantity, initial_input
+from .models import ProductKind
 
 # The configurator's fields, each with a slot for its errors (swapped out of band by htmx).
 FIELDS = (
@@ -28,11 +32,39 @@ FIELDS = (
 )
 
 
+PRODUCT_COLUMNS = (
+    lists.Column("name", _l("Name"), sort="name", csv=lambda product: product.name),
+    lists.Column("code", _l("Code"), sort="code", csv=lambda product: product.code),
+    lists.Column("vendor", _l("Vendor"), sort="vendor__name", csv=lambda product: product.vendor.name),
+    lists.Column("kind", _l("Kind"), sort="kind", csv=lambda product: product.get_kind_display()),
+    lists.Column("category", _l("Category"), sort="category", csv=lambda product: product.category),
+    lists.Column("unit", _l("Billed by"), csv=lambda product: product.get_unit_display(), show=False),
+    lists.Column("on_sale", _l("On sale"), csv=lambda product: _("yes") if product.is_active else _("no")),
+)
+
+
 @login_required
 def products(request: HttpRequest) -> HttpResponse:
     actor = portal_actor(request)
-    listed = selectors.products_visible_to(actor).prefetch_related("price_lists", "plans")
-    return render(request, "catalog/products.html", {"products": listed})
+    listed = selectors.products_visible_to(actor).prefetch_related("price_lists")
+    categories = (
+        listed.exclude(category="").order_by("category").values_list("category", flat=True).distinct()
+    )
+    spec = lists.ListSpec(
+        name="products",
+        columns=PRODUCT_COLUMNS,
+        default_sort="name",
+        row_template="catalog/partials/product_card.html",
+        empty_text=_l("No products match."),
+        search_fields=("name", "code", "description", "vendor__name"),
+        search_hint=_l("Name, code, vendor"),
+        filters=(
+            lists.Filter("kind", _l("Kind"), ProductKind.choices, field="kind"),
+            lists.Filter("category", _l("Category"), [(c, c) for c in categories], field="category"),
+        ),
+        grid_class="product-grid",
+    )
+    return lists.respond(request, spec, listed, "catalog/products.html")
 
 
 @login_required

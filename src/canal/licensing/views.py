@@ -4,14 +4,15 @@ its activation key, the counter reset for support staff (R2.4), and the vendor's
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
@@ -19,6 +20,7 @@ from canal.core.errors import CanalError
 from canal.licensing import forms, selectors, services
 from canal.licensing.models import ServerStatus
 from canal.licensing.presenters import hardware_change_row, server_row
+from canal.portal import lists
 from canal.portal.actor import portal_actor
 from canal.subscriptions import charts
 
@@ -26,20 +28,54 @@ STAFF_KINDS = (OrganisationKind.VENDOR, OrganisationKind.OPERATOR)
 ORDERING_KINDS = (OrganisationKind.CUSTOMER, OrganisationKind.PARTNER)
 
 
+def _server_status(subscription: Any) -> str:
+    server = getattr(subscription, "server", None)
+    return str(server.get_status_display() if server else ServerStatus.AWAITING_ACTIVATION.label)
+
+
+SERVER_COLUMNS = (
+    lists.Column("name", _l("Name"), sort="name", csv=lambda s: s.name or f"#{s.pk}"),
+    lists.Column("customer", _l("Customer"), sort="customer__name", csv=lambda s: s.customer.name),
+    lists.Column("plan", _l("Plan"), csv=lambda s: s.plan.name if s.plan else "", show=False),
+    lists.Column("clients", _l("Clients"), sort="quantity", csv=lambda s: s.quantity, css="number"),
+    lists.Column("uptime", _l("Uptime")),
+    lists.Column("code", _l("Code")),
+    lists.Column("changes", _l("Code changes")),
+    lists.Column("updatable", _l("Updatable until")),
+    lists.Column("status", _l("Status"), sort="server__status", csv=lambda s: _server_status(s)),
+)
+
+
 @login_required
 def server_list(request: HttpRequest) -> HttpResponse:
     actor = portal_actor(request)
-    filters = forms.server_filters(request.GET)
-    page = Paginator(selectors.filtered_servers(actor, filters), 25).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "rows": [server_row(subscription) for subscription in page],
-        "filters": filters,
-        "statuses": ServerStatus.choices,
-        "staff": actor.kind in STAFF_KINDS,
-        "may_order": actor.kind in ORDERING_KINDS,
-    }
-    return render(request, "licensing/list.html", context)
+    staff = actor.kind in STAFF_KINDS
+    columns = SERVER_COLUMNS if staff else tuple(c for c in SERVER_COLUMNS if c.key != "customer")
+    yes = [("1", _l("Yes"))]
+    # The status and flag filters are read by selectors.filtered_servers (shared with the API).
+    filters = (
+        (
+            lists.Filter("status", _l("Status"), ServerStatus.choices),
+            lists.Filter("over_licensed", _l("Over licensed count"), yes),
+            lists.Filter("possible_fault", _l("Possible hardware fault"), yes),
+            lists.Filter("at_limit", _l("Counter at limit"), yes),
+        )
+        if staff
+        else ()
+    )
+    spec = lists.ListSpec(
+        name="servers",
+        columns=columns,
+        default_sort="name",
+        row_template="licensing/partials/server_row.html",
+        empty_text=_l("No servers match."),
+        search_fields=("name", "customer__name"),
+        search_hint=_l("Server or customer name"),
+        filters=filters,
+    )
+    servers = selectors.filtered_servers(actor, forms.server_filters(request.GET))
+    context = {"staff": staff, "may_order": actor.kind in ORDERING_KINDS}
+    return lists.respond(request, spec, servers, "licensing/list.html", context, present=server_row)
 
 
 @login_required

@@ -17,7 +17,7 @@ from canal.accounts.models import (
     OrganisationKind,
     RelationshipStatus,
 )
-from canal.accounts.scope import active_relationships
+from canal.accounts.scope import active_relationships, visible_organisations
 from canal.core.errors import NotFound
 from canal.partners.models import (
     Invitation,
@@ -92,6 +92,18 @@ def client_for(actor: Actor, client_id: int) -> ClientRelationship:
     if relationship is None or actor.kind != OrganisationKind.PARTNER:
         raise NotFound(_("No client with this id."), field="client")
     return relationship
+
+
+def client_page_for(actor: Actor, client_id: int) -> tuple[Organisation, list[ClientRelationship]]:
+    """The client page: a partner opens its own client (through the relationship, R4.11), the operator
+    any customer with the partners it has; anyone else, or another partner's client, is not found."""
+    if actor.is_operator:
+        client = visible_organisations(actor).filter(pk=client_id, kind=OrganisationKind.CUSTOMER).first()
+        if client is None:
+            raise NotFound(_("No client with this id."), field="client")
+        return client, list(relationships_visible_to(actor).filter(client=client))
+    relationship = client_for(actor, client_id)
+    return relationship.client, [relationship]
 
 
 def invitations_visible_to(actor: Actor) -> QuerySet[Invitation]:

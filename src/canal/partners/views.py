@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canal.accounts.models import AccessLevel, OrganisationKind, Role
+from canal.billing.selectors import invoices_visible_to
 from canal.catalog.selectors import products_visible_to
 from canal.core.errors import CanalError, NotFound
 from canal.partners import applications, invitations, relationships, selectors, support_access, tenders
@@ -29,8 +30,10 @@ from canal.partners.forms import (
     TenderForm,
 )
 from canal.partners.models import ApplicationStatus, InvitationDirection
+from canal.portal import lists
 from canal.portal.actor import portal_actor
 from canal.subscriptions.selectors import subscriptions_visible_to
+from canal.support.selectors import tickets_visible_to
 
 
 def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
@@ -173,22 +176,36 @@ def clients(request: HttpRequest) -> HttpResponse:
         if done is not None:
             return redirect("partners:clients")
     context = {
-        "relationships": selectors.relationships_visible_to(actor),
         "invitations": selectors.invitations_visible_to(actor),
         "form": form,
         "categories": _by_category(products),
         "is_legal": actor.has_role(Role.LEGAL_REPRESENTATIVE),
     }
-    return render(request, "partners/clients.html", context)
+    spec = lists.relationship_spec(actor, actions=True)
+    rows = selectors.relationships_visible_to(actor)
+    return lists.respond(request, spec, rows, "partners/clients.html", context)
+
+
+CLIENT_PAGE_ROWS = 10
 
 
 @login_required
 def client(request: HttpRequest, client_id: int) -> HttpResponse:
-    """R4.11: the client's organisation as the partner sees it, within the granted access."""
+    """R4.11: one client's organisation as its partner (within the granted access) or the operator sees
+    it, drilling into its subscriptions, invoices and tickets; each links to the whole filtered list."""
     actor = portal_actor(request)
-    relationship = selectors.client_for(actor, client_id)
-    subscriptions = subscriptions_visible_to(actor).filter(customer_id=client_id)
-    context = {"relationship": relationship, "client": relationship.client, "subscriptions": subscriptions}
+    organisation, relationships = selectors.client_page_for(actor, client_id)
+    shown = CLIENT_PAGE_ROWS
+    subscriptions = subscriptions_visible_to(actor).filter(customer=organisation)
+    context = {
+        "relationship": relationships[0] if actor.kind == OrganisationKind.PARTNER else None,
+        "relationships": relationships,
+        "client": organisation,
+        "subscriptions": subscriptions.order_by("-pk")[:shown],
+        "invoices": invoices_visible_to(actor).filter(customer=organisation).order_by("-pk")[:shown],
+        "tickets": tickets_visible_to(actor).filter(customer=organisation).order_by("-pk")[:shown],
+        "shown": shown,
+    }
     return render(request, "partners/client.html", context)
 
 

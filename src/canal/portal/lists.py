@@ -24,8 +24,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+from canal.accounts.models import AccessLevel, OrganisationKind, PaymentMode, RelationshipStatus
+from canal.accounts.scope import visible_organisations
 
 SORT_KEY = "list_sort_key"
 # Cells a spreadsheet would run as a formula; written with a leading apostrophe so they stay text.
@@ -48,6 +52,7 @@ class Filter:
     label: str | Promise
     choices: Sequence[tuple[Any, Any]]
     field: str = ""  # narrowed as field=value here; "" when the app's selector reads the parameter
+    narrow: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None  # narrows by the chosen value
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class ListSpec:
     filters: tuple[Filter, ...] = ()
     page_size: int = 25
     table_class: str = ""
+    grid_class: str = ""  # rows shown as a grid of cards (the row template writes each card), not a table
 
     @property
     def searchable(self) -> bool:
@@ -105,8 +111,10 @@ def respond(
     context: dict[str, Any] | None = None,
     *,
     with_rows: Callable[[list[Any]], dict[str, Any]] | None = None,
+    present: Callable[[Any], Any] | None = None,
 ) -> HttpResponse:
-    """The list page, or its CSV. `with_rows` adds context computed from the page's rows only."""
+    """The list page, or its CSV. `with_rows` adds context computed from the page's rows only;
+    `present` turns each row of the page into what the row template shows (an app's presenter)."""
     narrowed, sort, search, chosen = _narrow(spec, rows, request.GET)
     if request.GET.get("format") == "csv":
         return csv_response(spec, _ordered(narrowed, sort, spec))
@@ -114,6 +122,8 @@ def respond(
     page_context = {**(context or {}), "listing": listing}
     if with_rows is not None:
         page_context.update(with_rows(listing.rows))
+    if present is not None:
+        listing.rows = [present(row) for row in listing.rows]
     return render(request, template, page_context)
 
 
@@ -133,7 +143,9 @@ def _narrow(
         value = query.get(list_filter.param, "")
         if value and value in {str(choice) for choice, _label in list_filter.choices}:
             chosen[list_filter.param] = value
-            if list_filter.field:
+            if list_filter.narrow is not None:
+                rows = list_filter.narrow(rows, value)
+            elif list_filter.field:
                 rows = rows.filter(**{list_filter.field: value})
     search = query.get("q", "").strip()[:100] if spec.searchable else ""
     if search and spec.search_fields:
@@ -295,12 +307,62 @@ def csv_response(spec: ListSpec, rows: QuerySet[Any]) -> StreamingHttpResponse:
     """Every filtered row in the list's order, streamed (no page limit), one column per CSV column."""
     columns = [column for column in spec.columns if column.csv is not None]
     writer = csv.writer(_Echo())
+    # The rows are written while the response streams, after the request's language was let go.
+    language = translation.get_language()
 
     def lines() -> Iterator[str]:
-        yield writer.writerow([str(column.label) for column in columns])
-        for row in rows.iterator(chunk_size=500):
-            yield writer.writerow([_cell(column.csv(row)) for column in columns])  # type: ignore[misc]
+        with translation.override(language):
+            yield writer.writerow([str(column.label) for column in columns])
+            for row in rows.iterator(chunk_size=500):
+                yield writer.writerow([_cell(column.csv(row)) for column in columns])  # type: ignore[misc]
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{spec.name}.csv"'
     return response
+
+
+def client_filter(actor: Any, field: str) -> tuple[Filter, ...]:
+    """A "Client" filter over the customers the actor may see (none for a customer: it sees only itself)."""
+    if actor.kind == OrganisationKind.CUSTOMER:
+        return ()
+    clients = (
+        visible_organisations(actor)
+        .filter(kind=OrganisationKind.CUSTOMER)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    return (Filter("customer", _("Client"), list(clients), field=field),)
+
+
+def relationship_spec(actor: Any, *, actions: bool) -> ListSpec:
+    """Clients (partners, operator) and partners (customers): one list of relationships."""
+    columns = [
+        Column("client", _("Client"), sort="client__name", csv=lambda r: r.client.name),
+        Column("partner", _("Partner"), sort="partner__name", csv=lambda r: r.partner.name),
+        Column("access", _("Access"), sort="access", csv=lambda r: r.get_access_display()),
+        Column("pays", _("Who pays"), sort="payment_mode", csv=lambda r: r.get_payment_mode_display()),
+        Column("status", _("Status"), sort="status", csv=lambda r: r.get_status_display()),
+        Column("since", _("Since"), sort="started_at", csv=lambda r: r.started_at),
+    ]
+    if actor.kind == OrganisationKind.PARTNER:
+        columns = [column for column in columns if column.key != "partner"]
+    elif actor.kind == OrganisationKind.CUSTOMER:
+        columns = [column for column in columns if column.key != "client"]
+    if actions:
+        columns.append(Column("actions", _("Actions")))
+    return ListSpec(
+        name="relationships",
+        columns=tuple(columns),
+        default_sort="client" if actor.kind != OrganisationKind.CUSTOMER else "partner",
+        row_template="portal/partials/relationship_row.html",
+        empty_text=_("No clients match.")
+        if actor.kind != OrganisationKind.CUSTOMER
+        else _("No partners yet."),
+        search_fields=("client__name", "partner__name"),
+        search_hint=_("Organisation name"),
+        filters=(
+            Filter("status", _("Status"), RelationshipStatus.choices, field="status"),
+            Filter("access", _("Access"), AccessLevel.choices, field="access"),
+            Filter("pays", _("Who pays"), PaymentMode.choices, field="payment_mode"),
+        ),
+    )

@@ -5,20 +5,44 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from canal.accounts.actor import Actor
 from canal.core.errors import CanalError
+from canal.portal import lists
 from canal.portal.actor import portal_actor
 from canal.subscriptions import charts, seats, selectors
+from canal.subscriptions.models import SubscriptionStatus
 from canal.subscriptions.presenters import seat_summary, seat_toggles
+
+LICENSE_COLUMNS = (
+    lists.Column("product", _l("Product"), sort="product__name", csv=lambda s: s.product.name),
+    lists.Column("customer", _l("Customer"), sort="customer__name", csv=lambda s: s.customer.name),
+    lists.Column("starts", _l("Cycle starts"), csv=lambda s: s.term_start, show=False),
+    lists.Column("cycle", _l("Current cycle"), sort="term_end", csv=lambda s: s.term_end),
+    lists.Column("status", _l("Status"), sort="status", csv=lambda s: s.get_status_display()),
+)
 
 
 @login_required
 def license_subscriptions(request: HttpRequest) -> HttpResponse:
     actor = portal_actor(request)
     subscriptions = selectors.subscriptions_visible_to(actor).filter(seat_pools__isnull=False).distinct()
-    return render(request, "subscriptions/license_subscriptions.html", {"subscriptions": subscriptions})
+    spec = lists.ListSpec(
+        name="licenses",
+        columns=LICENSE_COLUMNS,
+        default_sort="product",
+        row_template="subscriptions/partials/license_row.html",
+        empty_text=_l("No subscription with seat licenses yet."),
+        search_fields=("product__name", "customer__name", "name"),
+        search_hint=_l("Product or client"),
+        filters=(
+            lists.Filter("status", _l("Status"), SubscriptionStatus.choices, field="status"),
+            *lists.client_filter(actor, "customer_id"),
+        ),
+    )
+    return lists.respond(request, spec, subscriptions, "subscriptions/license_subscriptions.html")
 
 
 @login_required
