@@ -7,12 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from canal.accounts.models import OrganisationKind
 from canal.billing.models import PaymentMethod
@@ -23,7 +23,7 @@ from canal.core.money import Money
 from canal.orders import presenters
 from canal.orders.forms import number
 from canal.orders.placement import OrderDetails
-from canal.portal import confirm
+from canal.portal import confirm, lists
 from canal.portal.actor import portal_actor
 from canal.portal.confirm import Fact
 from canal.subscriptions import lifecycle, selectors, trials
@@ -32,16 +32,36 @@ from canal.subscriptions.models import SubscriptionStatus
 ORDERING_KINDS = (OrganisationKind.PARTNER, OrganisationKind.CUSTOMER)
 
 
+SUBSCRIPTION_COLUMNS = (
+    lists.Column("subscription", _l("Subscription"), sort="name", csv=lambda s: s.name or s.product.name),
+    lists.Column("contract", _l("Contract id"), csv=lambda s: s.contract_id, show=False),
+    lists.Column("customer", _l("Customer"), sort="customer__name", csv=lambda s: s.customer.name),
+    lists.Column("product", _l("Product"), csv=lambda s: s.product.name, show=False),
+    lists.Column("plan", _l("Plan"), sort="plan__name", csv=lambda s: s.plan.name if s.plan else ""),
+    lists.Column("quantity", _l("Quantity"), sort="quantity", csv=lambda s: s.quantity, css="number"),
+    lists.Column("term", _l("Term ends"), sort="term_end", csv=lambda s: s.term_end),
+    lists.Column("status", _l("Status"), sort="status", csv=lambda s: s.get_status_display()),
+)
+
+
 @login_required
 def subscription_list(request: HttpRequest) -> HttpResponse:
     actor = portal_actor(request)
     subscriptions = selectors.subscriptions_visible_to(actor).filter(seat_pools__isnull=True)
-    status = request.GET.get("status", "")
-    if status:
-        subscriptions = subscriptions.filter(status=status)
-    page = Paginator(subscriptions, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": SubscriptionStatus.choices}
-    return render(request, "subscriptions/lifecycle/list.html", context)
+    spec = lists.ListSpec(
+        name="subscriptions",
+        columns=SUBSCRIPTION_COLUMNS,
+        default_sort="term",
+        row_template="subscriptions/lifecycle/row.html",
+        empty_text=_l("No subscriptions match."),
+        search_fields=("name", "contract_id", "customer__name", "product__name"),
+        search_hint=_l("Name, contract, client, product"),
+        filters=(
+            lists.Filter("status", _l("Status"), SubscriptionStatus.choices, field="status"),
+            *lists.client_filter(actor, "customer_id"),
+        ),
+    )
+    return lists.respond(request, spec, subscriptions, "subscriptions/lifecycle/list.html")
 
 
 @login_required
