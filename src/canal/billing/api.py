@@ -13,6 +13,7 @@ from canal.api.idempotency import idempotent
 from canal.billing import exports, selectors, services
 from canal.billing.payments import receipt_content_type
 from canal.billing.pdf import render_invoice_pdf
+from canal.billing.records_api import router as records_router
 from canal.billing.schemas import (
     BalanceOut,
     ConfirmIn,
@@ -29,6 +30,7 @@ from canal.billing.schemas import (
 )
 
 router = Router(tags=["billing"])
+router.add_router("/records", records_router)
 
 
 def _payment_body(payment) -> dict:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import ClientRelationship, Organisation, OrganisationKind, RelationshipStatus
-from canal.billing import ledger
+from canal.billing import ledger, records
 from canal.billing.ledger import Leg
 from canal.billing.memo import remembered
 from canal.billing.models import (
@@ -37,7 +37,7 @@ from canal.billing.models import (
     TaxRate,
 )
 from canal.billing.taxes import TaxRule, TaxTreatment, line_tax, tax_treatment, totals
-from canal.core import audit
+from canal.core import audit, formats
 from canal.core.errors import Conflict, PermissionDenied, RuleViolation
 from canal.core.money import Money
 from canal.core.state_machine import machine
@@ -181,6 +181,28 @@ def next_number(series: str, year: int, count: int = 1) -> int:
     return int(row[0]) - count + 1
 
 
+def check_issue_date(series: str, year: int, number: int, issue_date: date) -> None:
+    """Numbers and issue dates rise together in a series: number n may not be dated before number n-1.
+
+    Called with the counter row locked, so number n-1 is committed or issued in this very transaction,
+    and the dates before it already rose with their numbers: n-1 holds the series' latest date."""
+    last = (
+        Invoice.objects.filter(series=series, year=year, number=number - 1)
+        .values_list("issue_date", flat=True)
+        .first()
+    )
+    if last is not None and issue_date < last:
+        raise RuleViolation(
+            _(
+                "The last document of series %(series)s%(year)s was issued on %(last)s; a later number "
+                "cannot be dated %(date)s. Issue it on %(last)s or later."
+            )
+            % {"series": series, "year": year, "last": formats.when(last), "date": formats.when(issue_date)},
+            code="issue_date_before_series",
+            field="issue_date",
+        )
+
+
 def check_may_bill(actor: Actor | None, payer: Organisation, customer: Organisation | None) -> None:
     """Callers invoice for their own organisation, a client they manage, or as operator or system."""
     if actor is None or actor.is_operator:
@@ -321,11 +343,14 @@ def issued_fields(
     }
 
 
-def issue(*, actor: Actor | None, invoice: Invoice, issue_date: date, fresh: bool = False) -> Invoice:
+def issue(
+    *, actor: Actor | None, invoice: Invoice, issue_date: date, fresh: bool = False, record: bool = True
+) -> Invoice:
     """Number the draft, freeze the buyer and seller, post it to the ledger and credit any cashback.
 
     `fresh` says the caller created the draft in this very transaction, so it need not be read again
-    (and needs no savepoint of its own: the caller's transaction holds the draft)."""
+    (and needs no savepoint of its own: the caller's transaction holds the draft). `record=False` is for
+    callers issuing a set, who append the set's billing records at once (`records.record_issued`)."""
     with transaction.atomic(savepoint=not fresh):
         if not fresh:
             invoice = Invoice.objects.select_for_update().select_related("organisation").get(pk=invoice.pk)
@@ -336,12 +361,15 @@ def issue(*, actor: Actor | None, invoice: Invoice, issue_date: date, fresh: boo
             )
         series = CREDIT_NOTE_SERIES if invoice.is_credit_note else INVOICE_SERIES
         number = next_number(series, issue_date.year)
+        check_issue_date(series, issue_date.year, number, issue_date)
         terms = billing_account_of(invoice.organisation).payment_terms_days
         fields = issued_fields(invoice, series=series, number=number, issue_date=issue_date, terms_days=terms)
         # Issue through the state machine, saving the numbering fields in the same UPDATE.
         INVOICE_MACHINE.transition(invoice, InvoiceStatus.ISSUED, actor=actor, extra=fields)
         if not invoice.is_credit_note:
             _post_invoice(invoice, actor)
+        if record:
+            records.record_issued([invoice], actor=actor)
     return invoice
 
 

@@ -653,3 +653,143 @@ class BillingRun(models.Model):
         if not self.payers_due:
             return 100 if self.status == BillingRunStatus.FINISHED else 0
         return min(100, self.payers_done * 100 // self.payers_due)
+
+# Tamper-evident billing records (VeriFactu, Royal Decree 1007/2023 and Orden HAC/1177/2024): see
+# canal.billing.records and docs/billing.md, "Billing records".
+
+
+class InvoiceTypeCode(models.TextChoices):
+    """The regulation's TipoFactura: a complete invoice, or a corrective one (credit note)."""
+
+    F1 = "F1", _("Invoice (F1)")
+    R1 = "R1", _("Corrective invoice (R1)")
+
+
+class RecordState(models.TextChoices):
+    PENDING = "pending", _("Not sent yet")
+    SENT = "sent", _("Sent to the agency")
+    FAILED = "failed", _("Sending failed")
+
+
+class RecordChain(models.Model):
+    """The head of one issuer's chain of records: locked while a record is appended, so two issuances
+    in parallel get consecutive links instead of both chaining to the same predecessor."""
+
+    issuer_nif = models.CharField(_("issuer tax id"), max_length=20, unique=True)
+    last_sequence = models.PositiveIntegerField(_("last record"), default=0)
+    last_fingerprint = models.CharField(_("last fingerprint"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("billing record chain")
+        verbose_name_plural = _("billing record chains")
+
+    def __str__(self) -> str:
+        return f"{self.issuer_nif}: {self.last_sequence}"
+
+
+class BillingRecord(models.Model):
+    """The billing record (registro de facturación de alta) of one issued invoice or credit note.
+
+    Append-only: the fields below `fingerprint` are the record as hashed and never change (the service
+    has no update, and a trigger installed by migration 0006 refuses changing them or deleting a row);
+    only the sending state (state, sent at, agency reference, last error) moves afterwards.
+    """
+
+    issuer_nif = models.CharField(_("issuer tax id"), max_length=20)
+    sequence = models.PositiveIntegerField(_("position in the chain"))
+    invoice = models.OneToOneField(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="billing_record"
+    )
+    issuer_name = models.CharField(_("issuer"), max_length=200)
+    invoice_number = models.CharField(_("invoice number"), max_length=60)
+    issue_date = models.DateField(_("issue date"))
+    invoice_type = models.CharField(_("invoice type"), max_length=2, choices=InvoiceTypeCode.choices)
+    # A corrective record names the invoice it corrects (FacturasRectificadas) and corrects by difference.
+    corrected_number = models.CharField(_("corrects invoice"), max_length=60, blank=True)
+    corrected_issue_date = models.DateField(_("date of the corrected invoice"), null=True, blank=True)
+    description = models.CharField(_("description of the operation"), max_length=500)
+    buyer_name = models.CharField(_("buyer"), max_length=200, blank=True)
+    buyer_tax_id = models.CharField(_("buyer tax id"), max_length=40, blank=True)
+    buyer_country = models.CharField(_("buyer country"), max_length=2, blank=True)
+    # Desglose: one row per tax rate (regime key, qualification, rate, base, tax).
+    breakdown = models.JSONField(_("tax breakdown"), default=list)
+    currency = currency_field(_("currency"))
+    total_tax = amount_field(_("total tax"))
+    total_amount = amount_field(_("total amount"))
+    previous_sequence = models.PositiveIntegerField(_("previous record"), null=True, blank=True)
+    previous_number = models.CharField(_("previous invoice number"), max_length=60, blank=True)
+    previous_issue_date = models.DateField(_("previous invoice date"), null=True, blank=True)
+    previous_fingerprint = models.CharField(_("previous fingerprint"), max_length=64, blank=True)
+    # FechaHoraHusoGenRegistro exactly as hashed: ISO 8601 to the second with the UTC offset.
+    generated_at = models.CharField(_("generated at"), max_length=25)
+    system = models.JSONField(_("billing system"), default=dict)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    # Sending to the tax agency: the only columns that change after the record is written.
+    state = models.CharField(
+        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.PENDING
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    agency_reference = models.CharField(_("agency reference"), max_length=120, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("billing record")
+        verbose_name_plural = _("billing records")
+        ordering = ["issuer_nif", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_nif", "sequence"], name="billing_record_one_per_link"),
+        ]
+        indexes = [models.Index(fields=["state", "issuer_nif", "sequence"])]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_nif} #{self.sequence} {self.invoice_number}"
+
+
+class RecordEventKind(models.TextChoices):
+    CREATED = "created", _("Record created")
+    CORRECTION = "correction", _("Corrective record created")
+    SENT = "sent", _("Sent to the tax agency")
+    SEND_FAILED = "send_failed", _("Sending failed")
+    CHAIN_VERIFIED = "chain_verified", _("Chain verified")
+    CHAIN_BROKEN = "chain_broken", _("Chain broken")
+    EXPORTED = "exported", _("Records exported")
+
+
+class RecordEvent(models.Model):
+    """The event log of billing records: every creation, correction, export, sending and failure,
+    and every verification of the chains. Append-only; its text is a msgid with parameters."""
+
+    kind = models.CharField(_("event"), max_length=20, choices=RecordEventKind.choices)
+    record = models.ForeignKey(
+        BillingRecord,
+        verbose_name=_("billing record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    issuer_nif = models.CharField(_("issuer tax id"), max_length=20, blank=True)
+    message = models.CharField(_("message"), max_length=300)
+    message_params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("billing record event")
+        verbose_name_plural = _("billing record events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def text(self) -> str:
+        return stored_text.render(self.message, self.message_params)

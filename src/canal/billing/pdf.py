@@ -8,15 +8,18 @@ to the Windows-1252 range they cover (every Spanish, German and French letter, a
 from __future__ import annotations
 
 from decimal import Decimal
+from io import BytesIO
 
+import segno
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from canal.billing.models import Invoice, InvoiceStatus
+from canal.billing.models import BillingRecord, Invoice, InvoiceStatus
 from canal.billing.presenters import step_text
+from canal.billing.records import qr_url
 from canal.core.formats import LOCALES
 from canal.core.money import Money
 
@@ -56,6 +59,42 @@ def _money(amount: Decimal, invoice: Invoice) -> str:
     return _safe(Money(amount, invoice.currency).format(locale))
 
 
+def _verification_qr(pdf: FPDF, invoice: Invoice) -> None:
+    """The billing record's QR code (Orden HAC/1177/2024: at the top, 30 mm, error correction M, after
+    the words "QR tributario"), which opens the tax agency's check of this invoice, and the record's
+    fingerprint beside it. Drafts and invoices issued before records existed have none."""
+    record = BillingRecord.objects.filter(invoice_id=invoice.pk).first() if invoice.pk else None
+    if record is None:
+        return
+    image = BytesIO()
+    segno.make(qr_url(record), error="m", micro=False, boost_error=False).save(
+        image, kind="png", scale=10, border=0
+    )
+    top, size = pdf.get_y(), 30
+    pdf.set_font("Helvetica", "B", 8)
+    pdf.set_text_color(20, 20, 20)
+    pdf.cell(size, 4, _safe(_("Tax QR code:")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.image(image, x=pdf.l_margin, y=top + 5, w=size, h=size)
+    pdf.set_xy(pdf.l_margin + size + 5, top + 5)
+    pdf.set_font("Helvetica", size=7.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(
+        pdf.epw - size - 5,
+        3.8,
+        _safe(
+            _(
+                "Billing record %(sequence)s of %(issuer)s, chained to the records before it. Scan the code "
+                "to check the invoice with the Spanish tax agency (AEAT).\nFingerprint (SHA-256): "
+                "%(fingerprint)s"
+            )
+            % {"sequence": record.sequence, "issuer": record.issuer_nif, "fingerprint": record.fingerprint}
+        ),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_y(top + size + 10)
+
+
 def _render(invoice: Invoice) -> bytes:
     pdf = _Document(format="A4", unit="mm")
     pdf.set_margins(18, 18, 18)
@@ -79,6 +118,7 @@ def _render(invoice: Invoice) -> bytes:
     pdf.set_text_color(20, 20, 20)
     pdf.cell(width / 2, 5, _safe(invoice.code or _("Draft")), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(8)
+    _verification_qr(pdf, invoice)
 
     # Buyer block and dates.
     top = pdf.get_y()

@@ -5,6 +5,7 @@ from django_tasks import task
 
 from canal.billing.cycles import run_billing
 from canal.billing.payments import reconcile_card_intents
+from canal.billing.records import send_pending
 
 
 @task()
@@ -18,3 +19,10 @@ def daily_billing_run() -> dict[str, int]:
 def reconcile_card_payments() -> int:
     """Completes card payments a crash left between the charge and its record."""
     return reconcile_card_intents()
+
+
+@task()
+def send_billing_records() -> dict[str, int | bool]:
+    """Sends billing records not sent yet to the tax agency; does nothing while no backend is set."""
+    outcome = send_pending()
+    return {"configured": outcome.configured, "sent": outcome.sent, "failed": outcome.failed}

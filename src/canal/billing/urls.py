@@ -1,6 +1,6 @@
 from django.urls import path
 
-from canal.billing import views
+from canal.billing import records_views, views
 
 app_name = "billing"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("payments/<int:payment_id>/confirm/", views.confirm_payment, name="confirm_payment"),
     path("payments/<int:payment_id>/reject/", views.reject_payment, name="reject_payment"),
     path("export/<str:what>.csv", views.export, name="export"),
+    path("records/", records_views.records_page, name="records"),
+    path("records/verify/", records_views.verify_records, name="verify_records"),
+    path("records/send/", records_views.send_records, name="send_records"),
+    path("records/export.csv", records_views.export_records, name="export_records"),
 ]

@@ -174,6 +174,10 @@ WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
 
 # The largest single card payment; more is paid by bank transfer (also the test provider's limit).
 BILLING_CARD_MAX_AMOUNT = env_str("BILLING_CARD_MAX_AMOUNT", "50000.00")
+# Billing records (VeriFactu, docs/billing.md): the dotted path of the backend that sends them to the tax
+# agency (empty: not configured, records wait), and the agency's check address printed as a QR code.
+BILLING_RECORDS_BACKEND = env_str("BILLING_RECORDS_BACKEND", "")
+BILLING_RECORDS_QR_URL = env_str("BILLING_RECORDS_QR_URL", "https://prewww2.aeat.es/wlpl/TIKE-CONT/ValidarQR")
 
 # REST API rate limits per token (or per address when anonymous); see docs/api.md.
 API_RATE_AUTHENTICATED = env_str("API_RATE_AUTHENTICATED", "1200/m")
