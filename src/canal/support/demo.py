@@ -1,12 +1,18 @@
 """Demo support desk (R2.10-R2.14, R2.17, R2.18): Hotel Mirador's tickets in every state, with a
 conversation, an internal note and a balance that covers one open quote and not another; Redwall's queue
-for the operator's agent (agent@canal.test) and Redwall's own administrator (vendor.redwall@canal.test)."""
+for the operator's agent (agent@canal.test) and Redwall's own administrator (vendor.redwall@canal.test);
+Flowdesk's partner priority support (R5, vendor.flowdesk@canal.test)."""
+
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
 
 from canal.accounts.actor import Actor, actor_for
 from canal.accounts.models import Organisation, User
-from canal.catalog.models import TicketCategory
-from canal.subscriptions.models import Subscription
-from canal.support import priority, tickets
+from canal.catalog.models import Product, TicketCategory
+from canal.subscriptions.models import Subscription, SubscriptionStatus
+from canal.support import breaches, holds, intake, priority, sla, sla_config, tickets
 from canal.support.models import Ticket
 
 
@@ -111,14 +117,81 @@ def load() -> None:
 
 
 def _flowdesk_priority_support() -> None:
-    """R5.1, R5.3: Flowdesk's large accounts. The source document names no thresholds: these are invented
-    (100 user licenses in EMEA, 250 elsewhere). Exclusions are the catalog's: products billed by contacts,
-    rows processed, visitors or automation credits."""
+    """R5: Flowdesk's partner priority support as the source document sets it. Large accounts: the
+    document names no thresholds, so these are invented (100 user licenses in EMEA, 250 elsewhere);
+    exclusions are the catalog's (the five services billed by contacts, rows, visitors or automation
+    credits, and the support packs). SLA: the document's S1 on the 24x7 clock, first response 1-3 h,
+    problem determination 2-8 h, resolution 24-48 h (the lower bound warns, the upper one breaches),
+    timely updates every 4 h (our figure; the document asks for them without one). Escalations reach
+    Flowdesk's administrator. Partners open three tickets: one for a large account (answered, then waiting
+    for the customer: the clock is paused), one for a small account (S3), and one for the large account
+    without the customer's e-mail, opened four hours ago and already breached."""
     vendor = Organisation.objects.filter(name="Flowdesk Software Ltd.").first()
     if vendor is None:
         return
-    priority.configure(
-        actor=_actor("vendor.flowdesk@canal.test", vendor.name),
-        default_severity="s3",
-        tiers=[("EMEA", 100), ("", 250)],
+    admin = _actor("vendor.flowdesk@canal.test", vendor.name)
+    priority.configure(actor=admin, default_severity="s3", tiers=[("EMEA", 100), ("", 250)])
+    sla_config.configure_sla(
+        actor=admin,
+        targets=[sla_config.TargetSpec(severity="s1", **sla.DOCUMENT_S1)],
+        calendar=sla_config.CalendarSpec(time_zone="Europe/London"),
+        escalation_contact_ids=[admin.user.pk],
     )
+    crm = Product.objects.get(code="flowdesk-crm")
+    today = timezone.localdate()
+    for customer, users, account in (
+        ("Construcciones Ibéricas S.A.", 150, "FD-ORG-40112"),  # EMEA, 150 >= 100: large
+        ("Bäckerei Seeblick AG", 20, "FD-ORG-77120"),  # small
+    ):
+        organisation = Organisation.objects.get(name=customer)
+        Subscription.objects.create(
+            customer=organisation,
+            payer=organisation,
+            product=crm,
+            plan=crm.plans.order_by("position", "pk").first(),
+            quantity=users,
+            currency="EUR",
+            status=SubscriptionStatus.ACTIVE,
+            term_start=today.replace(day=1),
+            term_end=today.replace(day=1, year=today.year + 1),
+            vendor_account_id=account,
+            name=f"Flowdesk CRM {account}",
+        )
+    nube = _actor("partner@canal.test", "Nube Reseller S.L.")
+    webagentur = _actor("partner.ch@canal.test", "Webagentur Limmat GmbH")
+    large = intake.open_partner_ticket(
+        actor=nube,
+        product_id=crm.pk,
+        account_ref="FD-ORG-40112",
+        customer_email="customer@canal.test",
+        title="Nadie puede iniciar sesión en el CRM",
+        description="Desde las 9:00 los 150 usuarios reciben un error al iniciar sesión.",
+    )
+    tickets.reply(
+        actor=admin,
+        ticket_id=large.pk,
+        body="We are on it. Which login method do your users use (SSO or password)?",
+    )
+    holds.put_on_hold(actor=admin, ticket_id=large.pk)
+    intake.open_partner_ticket(
+        actor=webagentur,
+        product_id=crm.pk,
+        account_ref="FD-ORG-77120",
+        customer_email="seeblick@canal.test",
+        title="Export to spreadsheet misses the phone column",
+        description="Since last week the contact export leaves the phone column empty.",
+    )
+    missing = intake.open_partner_ticket(
+        actor=nube,
+        product_id=crm.pk,
+        account_ref="FD-ORG-40112",
+        title="Las exportaciones programadas fallan",
+        description="Las exportaciones nocturnas no llegan desde el lunes.",
+        centre=intake.GENERAL,
+    )
+    # Opened four hours ago and never answered: first response and the timely update are breached.
+    shift = timedelta(hours=4)
+    Ticket.objects.filter(pk=missing.pk).update(
+        **{field: F(field) - shift for field in ["created_at", *sla.DUE_FIELDS]}
+    )
+    breaches.flag_sla_breaches()
