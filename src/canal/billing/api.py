@@ -11,6 +11,7 @@ from ninja.pagination import CursorPagination, paginate
 from canal.api.fields import Text
 from canal.api.idempotency import idempotent
 from canal.billing import exports, selectors, services
+from canal.billing.einvoices.api import router as einvoice_router
 from canal.billing.payments import receipt_content_type
 from canal.billing.pdf import render_invoice_pdf
 from canal.billing.records_api import router as records_router
@@ -30,6 +31,8 @@ from canal.billing.schemas import (
 )
 
 router = Router(tags=["billing"])
+# Structured invoices: /invoices/{id}/ubl|facturx|facturae, /exports/einvoices.zip, /settings.
+router.add_router("", einvoice_router)
 router.add_router("/records", records_router)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from canal.accounts.actor import actor_for
 from canal.accounts.models import Organisation, User
 from canal.billing import services
+from canal.billing.einvoices import demo as einvoice_demo
 from canal.billing.invoicing import Charge, steps_as_json
 from canal.billing.models import TaxRate
 from canal.billing.periods import add_months
@@ -99,6 +100,7 @@ def load() -> None:
             country=country,
             defaults={"name": name, "rate": rate, "reverse_charge_for_business": reverse_charge},
         )
+    einvoice_demo.load()
     orgs = {organisation.name: organisation for organisation in Organisation.objects.all()}
     operator_org = next(org for org in orgs.values() if org.kind == "operator")
     operator = _actor("operator@canal.test", operator_org)

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_noop
 from canal.accounts.actor import Actor
 from canal.accounts.models import ClientRelationship, Organisation, OrganisationKind, RelationshipStatus
 from canal.billing import ledger, records
+from canal.billing.einvoices.export import validate_on_issue
+from canal.billing.einvoices.validation import check_issuable
 from canal.billing.ledger import Leg
 from canal.billing.memo import remembered
 from canal.billing.models import (
@@ -359,6 +361,15 @@ def issue(
                 _("Invoice %(code)s is already issued; correct it with a credit note.") % {"code": invoice},
                 code="invoice_immutable",
             )
+        # EN 16931 needs these facts of every issued document (billing.einvoices): refuse before numbering.
+        drafted = getattr(invoice, "_draft_lines", None)
+        check_issuable(
+            invoice,
+            drafted if drafted is not None else list(invoice.lines.all()),
+            buyer=invoice.organisation,
+            seller=seller(),
+            account=billing_account_of(invoice.organisation),
+        )
         series = CREDIT_NOTE_SERIES if invoice.is_credit_note else INVOICE_SERIES
         number = next_number(series, issue_date.year)
         check_issue_date(series, issue_date.year, number, issue_date)
@@ -457,7 +468,10 @@ def create_and_issue(
             reference=reference,
             origin_key=origin_key,
         )
-        return issue(actor=actor, invoice=draft, issue_date=issue_date, fresh=True)
+        invoice = issue(actor=actor, invoice=draft, issue_date=issue_date, fresh=True)
+        # One invoice at a time: its structured files are checked against the schemas before it commits.
+        validate_on_issue(invoice, invoice._draft_lines)  # type: ignore[attr-defined]
+        return invoice
 
 
 def credit(
@@ -543,7 +557,7 @@ def credit(
         note.net, note.tax, note.total = summed.net.amount, summed.tax.amount, summed.total.amount
         note.save(update_fields=["net", "tax", "total"])
         audit.record(actor=actor, action="credit_note.drafted", obj=note, reason=reason)
-        issue(actor=actor, invoice=note, issue_date=issue_date)
+        validate_on_issue(issue(actor=actor, invoice=note, issue_date=issue_date))
         _post_credit_note(note, invoice, actor)
     note.refresh_from_db()
     return note

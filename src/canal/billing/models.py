@@ -502,6 +502,13 @@ class Payment(models.Model):
         return f"{self.get_method_display()} {self.currency} {self.amount}"
 
 
+class EInvoiceFormat(models.TextChoices):
+    PDF = "pdf", _("PDF only")
+    UBL = "ubl", _("UBL 2.1 (Peppol BIS Billing 3.0)")
+    FACTURX = "facturx", _("Factur-X (PDF with CII XML)")
+    FACTURAE = "facturae", _("Facturae 3.2.2 (Spain)")
+
+
 class BillingAccount(models.Model):
     """A paying organisation's billing settings: the day its cycles start and how it pays."""
 
@@ -520,6 +527,19 @@ class BillingAccount(models.Model):
         default=True,
         help_text=_("Renewal invoices are paid from the prepaid wallet as far as its balance goes."),
     )
+    # Structured invoices (billing.einvoices): the format the payer's accounting reads, and the postal
+    # address those formats carry (Facturae cannot be produced without one).
+    einvoice_format = models.CharField(
+        _("preferred e-invoice format"),
+        max_length=10,
+        choices=EInvoiceFormat.choices,
+        default=EInvoiceFormat.PDF,
+        help_text=_("The format of your documents in the period export; every format stays downloadable on each invoice."),
+    )
+    address = models.CharField(_("street address"), max_length=80, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    province = models.CharField(_("province or region"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

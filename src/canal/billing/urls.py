@@ -1,6 +1,7 @@
 from django.urls import path
 
 from canal.billing import records_views, views
+from canal.billing.einvoices import views as einvoice_views
 
 app_name = "billing"
 
@@ -8,6 +9,9 @@ urlpatterns = [
     path("", views.invoices, name="invoices"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice"),
     path("invoices/<int:invoice_id>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("invoices/<int:invoice_id>/e/<str:fmt>/", einvoice_views.download, name="einvoice"),
+    path("e-invoices/", einvoice_views.settings_page, name="einvoice_settings"),
+    path("e-invoices/export.zip", einvoice_views.export_zip, name="einvoice_export"),
     path("invoices/<int:invoice_id>/pay/", views.pay_invoice, name="pay_invoice"),
     path("invoices/<int:invoice_id>/card/", views.pay_invoice_by_card, name="pay_invoice_by_card"),
     path(
