@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# E-mail links name the address the server listens on unless SITE_URL says otherwise.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 
 .PHONY: install run test test-sqlite test-postgres lint format bench messages lock clean
 
@@ -20,11 +23,15 @@ install: $(STAMP)
 run: install
 	$(BIN)/canal migrate --no-input -v0
 	$(BIN)/canal demo
-	@$(BIN)/python -m canal.banner http://$(HOST):$(PORT)/
+	@mkdir -p var
+	@# The worker's output (the demo's e-mails) and the access log go to files, and the banner waits
+	@# until the server answers and the queue is empty: it is printed last and stays on the screen.
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/canal worker & \
-	  $(BIN)/canal smtp & \
-	  $(BIN)/canal serve --bind $(HOST):$(PORT)
+	  $(BIN)/canal worker >var/worker.log 2>&1 & \
+	  $(BIN)/canal smtp >var/smtp.log 2>&1 & \
+	  $(BIN)/canal serve --bind $(HOST):$(PORT) >var/access.log & \
+	  $(BIN)/python -m canal.banner --wait http://$(HOST):$(PORT)/; \
+	  wait
 
 test: install lint
 	$(BIN)/python scripts/run_tests.py

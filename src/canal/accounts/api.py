@@ -1,11 +1,15 @@
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import CursorPagination, paginate
 
 from canal.accounts import selectors, services
+from canal.accounts.language import set_user_language
 from canal.accounts.models import ApiToken
 from canal.accounts.schemas import (
     ClientRelationshipOut,
+    MeChange,
     MeOut,
     NewToken,
     OrganisationOut,
@@ -35,7 +39,17 @@ def obtain_token(request: HttpRequest, payload: TokenRequest) -> Status:
 
 @router.get("/me", response=MeOut, summary="The authenticated user and organisation")
 def me(request: HttpRequest) -> dict:
-    actor = request.actor  # type: ignore[attr-defined]
+    return _me(request.actor)  # type: ignore[attr-defined]
+
+
+@router.patch("/me", response=MeOut, summary="Change your language (pages, e-mails and notifications use it)")
+def change_me(request: HttpRequest, payload: MeChange) -> dict:
+    # Setting a value is naturally idempotent: a replay sets the same language again.
+    set_user_language(user=request.actor.user, language=payload.language)  # type: ignore[attr-defined]
+    return _me(request.actor)  # type: ignore[attr-defined]
+
+
+def _me(actor: Any) -> dict:
     user = actor.user
     return {
         "id": user.pk,

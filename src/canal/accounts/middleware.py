@@ -1,20 +1,19 @@
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
 class UserLanguageMiddleware:
-    """A logged-in user's chosen language wins over the browser's, unless the language switch set one."""
+    """A logged-in user's language (their profile; the ES/EN switch changes it too) wins over the browser's
+    and over the switch's cookie, which only speaks for visitors who have not logged in."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        chosen_by_switch = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if user is not None and user.is_authenticated and user.language and not chosen_by_switch:
+        if user is not None and user.is_authenticated and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)

@@ -65,6 +65,10 @@ class MeOut(Schema):
     roles: list[str]
 
 
+class MeChange(Schema):
+    language: str
+
+
 class ClientRelationshipOut(Schema):
     id: int
     partner: OrganisationOut

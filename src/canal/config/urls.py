@@ -1,13 +1,18 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from canal.accounts.views import set_language
 from canal.api.root import api
 from canal.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Pages without our <link rel="icon"> (the API docs, the admin): browsers ask for /favicon.ico.
+    path("favicon.ico", RedirectView.as_view(url=static("canal/favicon.svg"), permanent=True)),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("canal.accounts.urls")),
     path("catalog/", include("canal.catalog.urls")),

@@ -130,7 +130,13 @@ def summary_of(offer: Offer, configuration: Configuration) -> str:
     parts = []
     plan = offer.plan(configuration.plan)
     if plan is not None:
-        parts.append(f"{offer.name} {plan.name} × {configuration.quantity}")  # noqa: RUF001
+        # A plan named like its product ("Mail Service") is named once, not "Mail Service Mail Service".
+        name = (
+            plan.name
+            if plan.name.casefold().startswith(offer.name.casefold())
+            else f"{offer.name} {plan.name}"
+        )
+        parts.append(f"{name} × {configuration.quantity}")  # noqa: RUF001
     else:
         parts.append(offer.name)
     names = {option.code: option.name for option in (*offer.add_ons, *offer.packages, *offer.modules)}

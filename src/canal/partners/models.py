@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from canal.accounts.models import AccessLevel, PaymentMode
 
@@ -251,9 +252,10 @@ class Invitation(models.Model):
 
 class TenderStatus(models.TextChoices):
     UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
-    OPEN = "open", _("Open")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CLOSED = "closed", _("Closed")
+    # A status, not the verb: "Abierta" (una licitación), not "Abrir".
+    OPEN = "open", pgettext_lazy("tender status", "Open")
+    WITHDRAWN = "withdrawn", pgettext_lazy("tender status", "Withdrawn")
+    CLOSED = "closed", pgettext_lazy("tender status", "Closed")
 
 
 class Tender(models.Model):

@@ -76,6 +76,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Wallet"), "billing:wallet", frozenset({OrganisationKind.CUSTOMER, OrganisationKind.PARTNER})),
     NavItem(_("Payments to confirm"), "billing:payment_queue", frozenset({OrganisationKind.OPERATOR})),
     NavItem(_("Billing records"), "billing:records", frozenset({OrganisationKind.OPERATOR})),
+    NavItem(_("Billing runs"), "billing:runs", frozenset({OrganisationKind.OPERATOR})),
     NavItem(_("Team"), "portal:team", ALL_KINDS),
     NavItem(_("Notifications"), "notifications:list", ALL_KINDS),
     NavItem(_("API tokens"), "tokens", ALL_KINDS),
@@ -84,3 +85,9 @@ NAVIGATION: list[NavItem] = [
 
 def navigation_for(kind: str) -> list[NavItem]:
     return [item for item in NAVIGATION if kind in item.kinds]
+
+
+def kinds_allowed(url_name: str) -> frozenset[str] | None:
+    """The organisation kinds whose menu has the page `url_name`, or None when it is no menu page."""
+    kinds = [item.kinds for item in NAVIGATION if item.url_name == url_name]
+    return frozenset().union(*kinds) if kinds else None
