@@ -66,7 +66,9 @@ def ticket_page(actor: Actor, ticket: Ticket) -> dict[str, Any]:
         "can_refuse": support and ticket.status in REFUSABLE,
         "can_close": is_customer and ticket.status == TicketStatus.FINISHED,
         "can_reopen": is_customer and ticket.status in REOPENABLE,
-        "can_reply": (support or is_customer) and ticket.status in OPEN_FOR_REPLIES,
+        # A partner who opened the ticket for its client (R5.7) talks in it like the customer.
+        "can_reply": (support or is_customer or actor.user.pk == ticket.requester_id)
+        and ticket.status in OPEN_FOR_REPLIES,
         "agents": selectors.agents_for(ticket.vendor_id) if support else [],
         "can_assign": support and ticket.status not in DONE,
         "can_hold": support and ticket.status in HOLDABLE,
