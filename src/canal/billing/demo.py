@@ -164,7 +164,7 @@ def load() -> None:
         actor=ibericas_actor,
         payer=ibericas,
         charges=[Charge.from_quote_line(line, product_code="tareo") for line in onboarding.lines],
-        issue_date=today - timedelta(days=3),
+        issue_date=today - timedelta(days=12),
         pay_with="bank_transfer",
     ).invoice
     services.notify_bank_transfer(
@@ -233,7 +233,8 @@ def load() -> None:
     )
     services.pay_from_balance(actor=norte_actor, invoice_id=crm.pk, amount="100.00")
 
-    # A correction: the operator credits a license ordered twice by mistake.
+    # A correction: the operator credits a license ordered twice by mistake. (Numbers and dates rise together
+    # in a series, so each demo invoice is dated on or after the one before it, and before the orders' demo.)
     duplicate = services.invoice_and_charge(
         actor=norte_actor,
         payer=norte,
@@ -271,7 +272,7 @@ def load() -> None:
             )
             for line in pro.lines
         ],
-        issue_date=today - timedelta(days=30),
+        issue_date=today - timedelta(days=4),
         pay_with="card",
         card_token="tok_visa",  # noqa: S106 - the offline provider's test card
     )
