@@ -15,14 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from canal.accounts.models import OrganisationKind
-from canal.billing.models import PaymentMethod
 from canal.core import formats
-from canal.core.dry_run import dry_run
-from canal.core.errors import CanalError
-from canal.core.money import Money
+from canal.core.errors import CanalError, NotFound
 from canal.orders import presenters
 from canal.orders.forms import number
 from canal.orders.placement import OrderDetails
+from canal.orders.previews import order_preview
 from canal.portal import confirm, lists
 from canal.portal.actor import portal_actor
 from canal.portal.confirm import Fact
@@ -102,6 +100,8 @@ def subscription_detail(request: HttpRequest, subscription_id: int) -> HttpRespo
 def _run(request: HttpRequest, subscription_id: int, action: Any, success: str) -> HttpResponse:
     try:
         order = action()
+    except NotFound:
+        raise
     except CanalError as error:
         messages.error(request, str(error.message))
         return redirect("lifecycle:detail", subscription_id)
@@ -117,24 +117,31 @@ def _preview_then_run(
     if confirm.confirmed(request):
         return _run(request, subscription_id, action, success)
     try:
-        order = dry_run(action)
+        preview = order_preview(action)
+    except NotFound:
+        raise
     except CanalError as error:
         messages.error(request, str(error.message))
         return redirect("lifecycle:detail", subscription_id)
-    price = Money(order.net_total, order.currency)
+    order = preview.order
+    facts = [
+        Fact(_("Subscription"), order.subscription_name or order.product.name),
+        Fact(_("Price before tax"), formats.money(preview.net)),
+        Fact(preview.tax_name or _("Tax"), formats.money(preview.tax)),
+        Fact(_("Total"), formats.money(preview.total), strong=True),
+        Fact(_("Invoiced to"), order.payer.name),
+    ]
+    if not preview.paid_now.is_zero():
+        facts.append(Fact(_("Paid at once from the prepaid wallet"), formats.money(preview.paid_now)))
+    if not preview.left_to_pay.is_zero():
+        facts.append(Fact(_("Left to pay by bank transfer"), formats.money(preview.left_to_pay)))
     return confirm.ask(
         request,
         title=title,
-        facts=[
-            Fact(_("Subscription"), order.subscription_name or order.product.name),
-            Fact(_("Price before tax"), formats.money(price), strong=True),
-            Fact(_("Invoiced to"), order.payer.name),
-            # Portal changes and upgrades are placed with the default means of payment.
-            Fact(_("Paid by"), str(PaymentMethod(OrderDetails().pay_with).label)),
-        ],
+        facts=facts,
         details_template="orders/partials/lines.html",
         details={"lines": presenters.display_lines(order.lines, order.currency)},
-        confirm_label=_("Order for %(amount)s") % {"amount": formats.money(price)},
+        confirm_label=_("Order for %(amount)s") % {"amount": formats.money(preview.total)},
         back_url=reverse("lifecycle:detail", args=[subscription_id]),
     )
 
