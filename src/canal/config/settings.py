@@ -247,4 +247,5 @@ DEMO_LOADERS = [
     "canal.orders.demo.load",
     "canal.licensing.demo.load",
     "canal.support.demo.load",
+    "canal.support.intake_demo.load",
 ]
