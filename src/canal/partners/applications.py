@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from canal.accounts.actor import Actor
 from canal.accounts.codes import random_code
@@ -160,7 +160,7 @@ def approve(*, actor: Actor, application_id: int, level_id: int) -> PartnerAppli
             organisation,
             "application_approved",
             {"organisation": organisation, "level": level},
-            title=gettext_lazy("Welcome to the partner programme"),
+            message=gettext_noop("Welcome to the partner programme"),
             url=reverse("partners:space"),
             roles=(Role.LEGAL_REPRESENTATIVE,),
         )
@@ -184,7 +184,7 @@ def reject(*, actor: Actor, application_id: int, reason: str) -> PartnerApplicat
             application.organisation,
             "application_rejected",
             {"organisation": application.organisation, "reason": reason},
-            title=gettext_lazy("Your partner application was not accepted"),
+            message=gettext_noop("Your partner application was not accepted"),
             url=reverse("partners:apply"),
             roles=(Role.LEGAL_REPRESENTATIVE,),
         )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import (
@@ -194,7 +194,7 @@ def invite_partner(
             partner,
             "invitation_received",
             {"invitation": invitation},
-            title=gettext_lazy("A client invites you to manage its products"),
+            message=gettext_noop("A client invites you to manage its products"),
             url=reverse("partners:space"),
             roles=notices.LEGAL_ROLES,
         )
@@ -335,7 +335,7 @@ def accept(
             other,
             "invitation_accepted",
             {"invitation": invitation, "relationship": relationship},
-            title=gettext_lazy("Your partnership invitation was accepted"),
+            message=gettext_noop("Your partnership invitation was accepted"),
             url=reverse("partners:relationship", args=[relationship.pk]),
         )
     return relationship
@@ -400,7 +400,7 @@ def refuse(*, actor: Actor, token: str = "", invitation_id: int = 0) -> Invitati
                 other,
                 "invitation_refused",
                 {"invitation": invitation},
-                title=gettext_lazy("Your partnership invitation was refused"),
+                message=gettext_noop("Your partnership invitation was refused"),
                 url=reverse("partners:space"),
             )
     return invitation

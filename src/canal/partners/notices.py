@@ -1,11 +1,10 @@
 """Who hears about the partner programme, and how: e-mails in the recipient's language (sent on commit)
-and in-app notifications. Services decide *when*; this module only *how*."""
+and in-app notifications kept as message ids, shown in each reader's language. Services decide *when*;
+this module only *how*."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.utils import translation
 
 from canal.accounts.models import Membership, Organisation, Role, User
 from canal.notifications.email import send_email
@@ -30,14 +29,14 @@ def tell(
     template: str,
     context: dict[str, Any],
     *,
-    title: Any,
+    message: str,
     url: str = "",
     roles: tuple[str, ...] = CONTACT_ROLES,
 ) -> None:
     """E-mail and in-app notice to the organisation's people with `roles`, each in its own language.
-    `title` is a lazy translatable string, rendered per reader."""
+    `message` is a msgid marked with gettext_noop: the notification keeps it and is shown in the language
+    of whoever reads it."""
     for user in people(organisation, roles):
         language = language_of(user, organisation)
         mail_address(user.email, template, {"recipient": user, "url": absolute(url), **context}, language)
-        with translation.override(language):
-            notify(recipient=user, organisation=organisation, title=str(title), url=url)
+        notify(recipient=user, organisation=organisation, message=message, url=url)

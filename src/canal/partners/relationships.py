@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import (
@@ -158,7 +158,7 @@ def change_access(
             relationship.partner,
             "access_changed",
             {"relationship": relationship, "products": codes},
-            title=gettext_lazy("A client changed your access or who pays"),
+            message=gettext_noop("A client changed your access or who pays"),
             url=reverse("partners:relationship", args=[relationship.pk]),
         )
     return relationship
@@ -259,7 +259,7 @@ def end_relationship(
                 side,
                 "relationship_ended",
                 {"relationship": relationship, "ended_by": actor.organisation},
-                title=gettext_lazy("A partnership has ended"),
+                message=gettext_noop("A partnership has ended"),
                 url=reverse("partners:space"),
             )
     return relationship

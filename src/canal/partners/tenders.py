@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import OrganisationKind
@@ -135,7 +135,7 @@ def publish(tender: Tender) -> None:
             profile.organisation,
             "tender_excerpt",
             {"tender": tender, "excerpt": excerpt(tender)},
-            title=gettext_lazy("A new request for offers"),
+            message=gettext_noop("A new request for offers"),
             url=reverse("partners:tender", args=[tender.pk]),
         )
 
@@ -211,7 +211,7 @@ def choose_proposal(*, token: str, proposal_id: int) -> Proposal:
             proposal.partner,
             "proposal_chosen",
             {"tender": tender, "proposal": proposal},
-            title=gettext_lazy("Your proposal was chosen"),
+            message=gettext_noop("Your proposal was chosen"),
             url=reverse("partners:tender", args=[tender.pk]),
         )
     return proposal

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
@@ -154,14 +154,13 @@ def credit_paid_packs(*, now: datetime | None = None) -> int:
 
 
 def _credit(purchase: PackPurchase, *, actor: Actor | None, now: datetime | None = None) -> None:
-    # The ledger line is kept in the language of the organisation that reads its balance.
-    with translation.override(purchase.organisation.language):
-        billing.add_support_credits(
-            actor=actor,
-            organisation=purchase.organisation,
-            credits=purchase.credits,
-            document=("support.pack", str(purchase.pk)),
-        )
+    # The ledger line keeps a message id: each reader sees it in its own language.
+    billing.add_support_credits(
+        actor=actor,
+        organisation=purchase.organisation,
+        credits=purchase.credits,
+        document=("support.pack", str(purchase.pk)),
+    )
     PACK_MACHINE.transition(
         purchase, PackPurchaseStatus.CREDITED, actor=actor, extra={"credited_at": now or timezone.now()}
     )

@@ -1,5 +1,6 @@
-"""Tells the other side of a ticket what happened: an in-app notification and an e-mail, each written in
-the recipient's own language (the user's, else its organisation's), after the transaction commits."""
+"""Tells the other side of a ticket what happened: an in-app notification kept as a message id and its
+parameters (shown in the language of whoever reads it) and an e-mail written in the recipient's own
+language (the user's, else its organisation's), after the transaction commits."""
 
 from __future__ import annotations
 
@@ -57,7 +58,12 @@ def tell(
             text = gettext(message) % params
         if organisation is not None:
             notify(
-                recipient=user, organisation=organisation.organisation, title=text[:200], body=body, url=url
+                recipient=user,
+                organisation=organisation.organisation,
+                message=message,
+                params=params,
+                body=body,  # what a person wrote stays as written
+                url=url,
             )
         send_email(
             to=[user.email],

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
@@ -301,14 +301,13 @@ def accept_quote(*, actor: Actor, ticket_id: int, credits: int | None = None) ->
         cost = ticket.quoted_credits
         if cost:
             try:
-                # The ledger line is kept in the language of the organisation whose balance it shows.
-                with translation.override(ticket.customer.language):
-                    billing.spend_support_credits(
-                        actor=actor,
-                        organisation=ticket.customer,
-                        credits=cost,
-                        document=("support.ticket", str(ticket.pk)),
-                    )
+                # The ledger line keeps a message id: each reader sees it in its own language.
+                billing.spend_support_credits(
+                    actor=actor,
+                    organisation=ticket.customer,
+                    credits=cost,
+                    document=("support.ticket", str(ticket.pk)),
+                )
             except InsufficientBalance:
                 held = support_credit_balance(ticket.customer)
                 raise InsufficientCredits(
@@ -373,13 +372,12 @@ def refuse_ticket(*, actor: Actor, ticket_id: int, reason: str) -> Ticket:
             raise _not_in(ticket, _("Ticket %(number)s is %(status)s; only an open ticket can be refused."))
         refund = ticket.charged_credits - ticket.refunded_credits
         if refund:
-            with translation.override(ticket.customer.language):
-                billing.add_support_credits(
-                    actor=actor,
-                    organisation=ticket.customer,
-                    credits=refund,
-                    document=("support.ticket", str(ticket.pk)),
-                )
+            billing.add_support_credits(
+                actor=actor,
+                organisation=ticket.customer,
+                credits=refund,
+                document=("support.ticket", str(ticket.pk)),
+            )
         TICKET_MACHINE.transition(
             ticket,
             TicketStatus.REJECTED,
