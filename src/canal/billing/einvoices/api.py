@@ -28,15 +28,8 @@ class SettingsIn(Schema):
     province: Text(20) = ""
 
 
-def _file_response(file: export.File, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(file.content, content_type=file.content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{file.name}"'
-    return response
-
-
 def _document(request: HttpRequest, invoice_id: int, fmt: str) -> HttpResponse:
-    return _file_response(export.download(request.actor, invoice_id, fmt))  # type: ignore[attr-defined]
+    return export.download(request.actor, invoice_id, fmt).as_download()  # type: ignore[attr-defined]
 
 
 @router.get("/invoices/{invoice_id}/ubl", summary="The invoice as EN 16931 UBL 2.1 (Peppol BIS Billing 3.0)")
@@ -73,7 +66,7 @@ def export_zip(
         fmt=format,
         organisation_id=organisation_id if actor.is_operator else None,
     )
-    return _file_response(file)
+    return file.as_download()
 
 
 @router.get(

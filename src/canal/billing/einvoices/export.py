@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
@@ -34,6 +35,11 @@ class File:
     name: str
     content_type: str
     content: bytes
+
+    def as_download(self) -> HttpResponse:
+        response = HttpResponse(self.content, content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.name}"'
+        return response
 
 
 def formats_for(invoice: Invoice) -> list[str]:

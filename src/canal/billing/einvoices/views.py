@@ -36,17 +36,11 @@ class ExportForm(forms.Form):
     )
 
 
-def _file_response(file: export.File) -> HttpResponse:
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
-    return response
-
-
 @login_required
 def download(request: HttpRequest, invoice_id: int, fmt: str) -> HttpResponse:
     actor = portal_actor(request)
     try:
-        return _file_response(export.download(actor, invoice_id, fmt))
+        return export.download(actor, invoice_id, fmt).as_download()
     except CanalError as error:
         if error.status == 404:
             raise
@@ -91,4 +85,4 @@ def export_zip(request: HttpRequest) -> HttpResponse:
     except CanalError as error:
         messages.error(request, str(error.message))
         return redirect("billing:einvoice_settings")
-    return _file_response(file)
+    return file.as_download()
