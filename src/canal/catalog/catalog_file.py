@@ -38,6 +38,19 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class TextsSpec(Spec):
+    """One language's version of an entry's texts; what is left out shows the entry's own text."""
+
+    name: Text = ""
+    description: Text = ""
+    category: Text = ""
+    help: Text = ""
+
+
+# The other languages' texts of an entry: {"es": {"description": "..."}} (the file's own text is English).
+Translations = dict[Literal["es", "en"], TextsSpec]
+
+
 class TierSpec(Spec):
     up_to: PositiveInt | None
     price: dict[Currency, Amount] | None = None
@@ -62,6 +75,7 @@ class PlanSpec(Spec):
     code: Code
     name: Name
     description: Text = ""
+    translations: Translations = {}
     rank: Annotated[int, Field(ge=0)] = 0
     term: TermName = "annual_prepaid"
     trial_days: Annotated[int, Field(ge=0, le=365)] = 0
@@ -77,6 +91,7 @@ class AddOnSpec(Spec):
     code: Code
     name: Name
     description: Text = ""
+    translations: Translations = {}
     plans: list[Code] = []
     price: PriceSpec
 
@@ -85,6 +100,7 @@ class PackageSpec(Spec):
     code: Code
     name: Name
     description: Text = ""
+    translations: Translations = {}
     seat_limit: PositiveInt | None = None
     plans: list[Code] = []
     price: PriceSpec
@@ -94,6 +110,7 @@ class OptionSpec(Spec):
     code: Code
     name: Name
     description: Text = ""
+    translations: Translations = {}
     price: PriceSpec
 
 
@@ -101,6 +118,7 @@ class SupportPackSpec(Spec):
     code: Code
     name: Name
     description: Text = ""
+    translations: Translations = {}
     credits: PositiveInt
     price: PriceSpec
 
@@ -115,6 +133,7 @@ class TicketCategorySpec(Spec):
     name: Name
     description: Text = ""
     help: Text = ""
+    translations: Translations = {}
     cost: CostSpec
 
 
@@ -125,6 +144,7 @@ class ProductSpec(Spec):
     kind: KindName
     unit: UnitName
     category: Text = ""
+    translations: Translations = {}
     priority_support: bool = True
     requires_terms_acceptance: bool = False
     terms_url: Text = ""

@@ -7,6 +7,7 @@ partner access grants name products by it (ProductGrant.product_code).
 """
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from canal.core.fields import amount_field, currency_field
@@ -58,7 +59,30 @@ class ItemKind(models.TextChoices):
     SUPPORT_PACK = "support_pack", _("Support pack")
 
 
-class Product(models.Model):
+class Translated(models.Model):
+    """Catalog text in the reader's language (issue 14): the plain columns hold the catalog file's own
+    text (English), `translations` the other languages' ({"es": {"description": "..."}}); `shown()` picks
+    the active language's and falls back to the plain column."""
+
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def shown(self, field: str) -> str:
+        language = (get_language() or "")[:2]
+        return self.translations.get(language, {}).get(field) or getattr(self, field)
+
+    @property
+    def shown_name(self) -> str:
+        return self.shown("name")
+
+    @property
+    def shown_description(self) -> str:
+        return self.shown("description")
+
+
+class Product(Translated):
     vendor = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="products"
     )
@@ -94,8 +118,12 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shown_category(self) -> str:
+        return self.shown("category")
 
-class ProductItem(models.Model):
+
+class ProductItem(Translated):
     """What every option of a product shares: a code unique in the product, a name, an order."""
 
     code = models.SlugField(_("code"), max_length=80)
@@ -103,7 +131,7 @@ class ProductItem(models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
-    class Meta:
+    class Meta(Translated.Meta):
         abstract = True
         ordering = ["position", "code"]
 
@@ -237,6 +265,10 @@ class TicketCategory(ProductItem):
         constraints = [
             models.UniqueConstraint(fields=["product", "code"], name="ticket_category_code_unique")
         ]
+
+    @property
+    def shown_help(self) -> str:
+        return self.shown("help_text")
 
 
 class PriceList(models.Model):

@@ -61,7 +61,7 @@ def product_detail(product: Product, partner_rate: Decimal | None) -> dict[str, 
             {
                 "code": plan.code,
                 "name": plan.name,
-                "description": plan.description,
+                "description": plan.shown_description,
                 "rank": plan.rank,
                 "term": plan.term,
                 "trial_days": plan.trial_days,
@@ -92,7 +92,7 @@ def product_detail(product: Product, partner_rate: Decimal | None) -> dict[str, 
         "ticket_categories": [
             {
                 **_option(c),
-                "help": c.help_text,
+                "help": c.shown_help,
                 "cost_licensed": c.cost_licensed,
                 "cost_unlicensed": c.cost_unlicensed,
             }
@@ -109,15 +109,16 @@ def product_summary(product: Product) -> dict[str, Any]:
         "vendor": {"id": product.vendor_id, "name": product.vendor.name},
         "kind": product.kind,
         "unit": product.unit,
-        "category": product.category,
-        "description": product.description,
+        "category": product.shown_category,
+        "description": product.shown_description,
         "priority_support": product.priority_support,
         "is_active": product.is_active,
     }
 
 
 def _option(item: Any) -> dict[str, Any]:
-    return {"code": item.code, "name": item.name, "description": item.description}
+    # Catalog texts in the caller's language (Accept-Language), the file's own text when not translated.
+    return {"code": item.code, "name": item.shown_name, "description": item.shown_description}
 
 
 def _lines(quote: Quote) -> list[dict[str, Any]]:

@@ -269,6 +269,7 @@ def _store_product(
             "vendor": vendor,
             "name": spec.name,
             "description": spec.description,
+            "translations": _stored_translations(spec.translations),
             "kind": spec.kind,
             "unit": spec.unit,
             "category": spec.category,
@@ -338,6 +339,7 @@ def _sync(product: Product, model: Any, specs: list[Any], extra: Any) -> dict[st
             defaults={
                 "name": item.name,
                 "description": item.description,
+                "translations": _stored_translations(item.translations),
                 "position": position,
                 **extra(item),
             },
@@ -430,6 +432,7 @@ def _product_spec(product: Product) -> catalog_file.ProductSpec:
             "code": item.code,
             "name": item.name,
             "description": item.description,
+            "translations": _file_translations(item.translations),
             "price": price(kind, item.code),
             **extra,
         }
@@ -439,6 +442,7 @@ def _product_spec(product: Product) -> catalog_file.ProductSpec:
         code=product.code,
         name=product.name,
         description=product.description,
+        translations=_file_translations(product.translations),
         kind=product.kind,
         unit=product.unit,
         category=product.category,
@@ -454,6 +458,7 @@ def _product_spec(product: Product) -> catalog_file.ProductSpec:
                 code=plan.code,
                 name=plan.name,
                 description=plan.description,
+                translations=_file_translations(plan.translations),
                 rank=plan.rank,
                 term=plan.term,
                 trial_days=plan.trial_days,
@@ -498,11 +503,34 @@ def _product_spec(product: Product) -> catalog_file.ProductSpec:
                 name=c.name,
                 description=c.description,
                 help=c.help_text,
+                translations=_file_translations(c.translations),
                 cost=catalog_file.CostSpec(licensed=c.cost_licensed, unlicensed=c.cost_unlicensed),
             )
             for c in product.ticket_categories.all()
         ],
     )
+
+
+# A catalog file says "help" where the ticket category's column is help_text.
+_FILE_TO_COLUMN = {"help": "help_text"}
+_COLUMN_TO_FILE = {column: name for name, column in _FILE_TO_COLUMN.items()}
+
+
+def _stored_translations(texts: catalog_file.Translations) -> dict[str, dict[str, str]]:
+    """The file's {"es": {"help": ...}} as stored: column names, empty texts left out."""
+    return {
+        language: {
+            _FILE_TO_COLUMN.get(name, name): text for name, text in version.model_dump().items() if text
+        }
+        for language, version in texts.items()
+    }
+
+
+def _file_translations(stored: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {
+        language: {_COLUMN_TO_FILE.get(name, name): text for name, text in texts.items()}
+        for language, texts in stored.items()
+    }
 
 
 def _amount(value: Decimal, currency: str) -> Decimal:

@@ -37,7 +37,7 @@ PRODUCT_COLUMNS = (
     lists.Column("code", _l("Code"), sort="code", csv=lambda product: product.code),
     lists.Column("vendor", _l("Vendor"), sort="vendor__name", csv=lambda product: product.vendor.name),
     lists.Column("kind", _l("Kind"), sort="kind", csv=lambda product: product.get_kind_display()),
-    lists.Column("category", _l("Category"), sort="category", csv=lambda product: product.category),
+    lists.Column("category", _l("Category"), sort="category", csv=lambda product: product.shown_category),
     lists.Column("unit", _l("Billed by"), csv=lambda product: product.get_unit_display(), show=False),
     lists.Column("on_sale", _l("On sale"), csv=lambda product: _("yes") if product.is_active else _("no")),
 )

@@ -165,7 +165,7 @@ class TicketOut(Schema):
 
     @staticmethod
     def resolve_category(ticket) -> str:
-        return _field(ticket, "category", lambda ticket: ticket.category.name)
+        return _field(ticket, "category", lambda ticket: ticket.category.shown_name)
 
     @staticmethod
     def resolve_requester(ticket) -> str:
@@ -244,11 +244,15 @@ class CategoryOut(Schema):
 
     @staticmethod
     def resolve_title(category) -> str:
-        return _field(category, "title", lambda category: category.name)
+        return _field(category, "title", lambda category: category.shown_name)
 
     @staticmethod
     def resolve_help(category) -> str:
-        return _field(category, "help", lambda category: category.help_text)
+        return _field(category, "help", lambda category: category.shown_help)
+
+    @staticmethod
+    def resolve_description(category) -> str:
+        return _field(category, "description", lambda category: category.shown_description)
 
 
 class DeflectionOut(Schema):
