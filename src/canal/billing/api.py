@@ -15,6 +15,7 @@ from canal.billing.einvoices.api import router as einvoice_router
 from canal.billing.payments import receipt_content_type
 from canal.billing.pdf import render_invoice_pdf
 from canal.billing.records_api import router as records_router
+from canal.billing.runs_api import router as runs_router
 from canal.billing.schemas import (
     BalanceOut,
     ConfirmIn,
@@ -34,6 +35,7 @@ router = Router(tags=["billing"])
 # Structured invoices: /invoices/{id}/ubl|facturx|facturae, /exports/einvoices.zip, /settings.
 router.add_router("", einvoice_router)
 router.add_router("/records", records_router)
+router.add_router("/runs", runs_router)
 
 
 def _payment_body(payment) -> dict:

@@ -22,7 +22,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from canal.accounts.models import Organisation
-from canal.billing import invoicing, ledger, payments
+from canal.billing import invoicing, ledger, payments, records
+from canal.billing.einvoices.validation import check_issuable
 from canal.billing.invoicing import INVOICE_SERIES, Charge
 from canal.billing.models import (
     AccountKind,
@@ -120,6 +121,8 @@ def draft(plan: PayerPlan, run_date: date) -> list[Drafted]:
     drafted = []
     for planned in plan.invoices:
         invoice, lines = invoicing.draft_rows(payer=payer, charges=planned.charges, customer=planned.customer)
+        # What `invoicing.issue` refuses before numbering, refused here: the payer is set aside.
+        check_issuable(invoice, lines, buyer=payer, seller=invoicing.seller(), account=plan.billing_account)
         fields = invoicing.issued_fields(
             invoice,
             series=INVOICE_SERIES,
@@ -156,6 +159,7 @@ def write(plans: Sequence[PayerPlan], drafted: Sequence[Drafted], run_date: date
 
     # From here to the commit the gap-free counter row is locked: only a handful of statements follow.
     first = invoicing.next_number(INVOICE_SERIES, run_date.year, count=len(invoices))
+    invoicing.check_issue_date(INVOICE_SERIES, run_date.year, first, run_date)  # the block shares one date
     issued_at = timezone.now()
     for offset, invoice in enumerate(invoices):
         invoice.status = InvoiceStatus.ISSUED
@@ -182,6 +186,7 @@ def write(plans: Sequence[PayerPlan], drafted: Sequence[Drafted], run_date: date
 def issued(invoices: list[Invoice]) -> None:
     """Everything that follows issuing, for all of a batch's invoices at once: the place where work
     other parts of billing do on every issued invoice (`invoicing.issue`) is called in bulk."""
+    records.record_issued(invoices)  # VeriFactu: one chained record per invoice, in number order
 
 
 def _accounts(drafted: Sequence[Drafted]) -> dict[ledger.AccountKey, object]:

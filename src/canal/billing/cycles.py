@@ -14,14 +14,14 @@ from __future__ import annotations
 import logging
 import socket
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -417,19 +417,27 @@ def _save_progress(run: BillingRun, done: _Done, issued: list[int], on_progress:
         on_progress(done.payers)
 
 
-def _claim_batch(
-    run_date: date, batch_size: int, excluded: set[int], only: int | None = None
-) -> Iterator[BillingAccount]:
+def claimable(
+    run_date: date, excluded: set[int] | None = None, only: int | None = None
+) -> QuerySet[BillingAccount]:
+    """The billing accounts of payers with charges due, locked as they are read; payers another worker
+    holds are skipped, not waited for (that worker bills them). The due charges are found through
+    their partial index (recurring_charge_due), so the read grows with what is due, not the table."""
     due_payers = RecurringCharge.objects.filter(_due(run_date)).values("payer_id")
     rows = (
         BillingAccount.objects.filter(organisation_id__in=due_payers)
-        .exclude(pk__in=excluded)
+        .exclude(pk__in=excluded or set())
         .select_related("organisation")
         .order_by("pk")
     )
     if only is not None:
         rows = rows.filter(pk=only)
     if connection.features.has_select_for_update_skip_locked:
-        # Payers another worker holds are skipped, not waited for: that worker bills them.
         rows = rows.select_for_update(skip_locked=True, of=("self",))
-    yield from rows[:batch_size]
+    return rows
+
+
+def _claim_batch(
+    run_date: date, batch_size: int, excluded: set[int], only: int | None = None
+) -> list[BillingAccount]:
+    return list(claimable(run_date, excluded, only)[:batch_size])

@@ -3,16 +3,26 @@
 from django.utils import timezone
 from django_tasks import task
 
-from canal.billing.cycles import run_billing
+from canal.billing.cycles import bill_part
+from canal.billing.models import BillingRun
 from canal.billing.payments import reconcile_card_intents
 from canal.billing.records import send_pending
+from canal.billing.runs import start_billing_run
 
 
 @task()
 def daily_billing_run() -> dict[str, int]:
-    """The scheduler enqueues this once a day; it bills what is due today (idempotent)."""
-    result = run_billing(run_date=timezone.localdate())
-    return {"invoices_issued": result.run.invoices_issued, "failures": result.run.failures}
+    """The scheduler enqueues this once a day: a run of what is due today, split into parts that the
+    workers bill side by side (idempotent: what is billed is no longer due)."""
+    run = start_billing_run(actor=None, run_date=timezone.localdate())
+    return {"run": run.pk, "parts": run.parts, "payers_due": run.payers_due}
+
+
+@task()
+def bill_run_part(run_id: int) -> dict[str, int]:
+    """One worker's share of a billing run: payers claimed batch by batch until none is left."""
+    issued = bill_part(BillingRun.objects.get(pk=run_id))
+    return {"run": run_id, "invoices_issued": len(issued)}
 
 
 @task()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from canal.billing import records_views, views
+from canal.billing import records_views, runs_views, views
 from canal.billing.einvoices import views as einvoice_views
 
 app_name = "billing"
@@ -26,6 +26,8 @@ urlpatterns = [
     path("payments/<int:payment_id>/confirm/", views.confirm_payment, name="confirm_payment"),
     path("payments/<int:payment_id>/reject/", views.reject_payment, name="reject_payment"),
     path("export/<str:what>.csv", views.export, name="export"),
+    path("runs/", runs_views.runs_page, name="runs"),
+    path("runs/start/", runs_views.start_run, name="start_run"),
     path("records/", records_views.records_page, name="records"),
     path("records/verify/", records_views.verify_records, name="verify_records"),
     path("records/send/", records_views.send_records, name="send_records"),

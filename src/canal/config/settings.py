@@ -174,6 +174,8 @@ WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
 
 # The largest single card payment; more is paid by bank transfer (also the test provider's limit).
 BILLING_CARD_MAX_AMOUNT = env_str("BILLING_CARD_MAX_AMOUNT", "50000.00")
+# How many parts (queued tasks, billed side by side by the workers) the daily billing run is split into.
+BILLING_RUN_PARTS = int(env_str("BILLING_RUN_PARTS", "2"))
 # Billing records (VeriFactu, docs/billing.md): the dotted path of the backend that sends them to the tax
 # agency (empty: not configured, records wait), and the agency's check address printed as a QR code.
 BILLING_RECORDS_BACKEND = env_str("BILLING_RECORDS_BACKEND", "")

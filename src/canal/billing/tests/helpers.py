@@ -42,13 +42,15 @@ def charge(
     )
 
 
-def issued_invoice(payer: Organisation, *amounts: str, pay_with: str = "bank_transfer", **extra):
+def issued_invoice(
+    payer: Organisation, *amounts: str, pay_with: str = "bank_transfer", issue_date: date = DAY, **extra
+):
     charges = [
         charge(f"Line {index}", amount, currency=payer.currency)
         for index, amount in enumerate(amounts or ("100.00",), 1)
     ]
     return invoice_and_charge(
-        actor=None, payer=payer, charges=charges, issue_date=DAY, pay_with=pay_with, **extra
+        actor=None, payer=payer, charges=charges, issue_date=issue_date, pay_with=pay_with, **extra
     ).invoice
 
 
