@@ -65,7 +65,7 @@ def _once(
     return body
 
 
-def _invoice_spec(actor: Any) -> lists.ListSpec:
+def _invoice_spec(actor: Any, chosen_client: str | None) -> lists.ListSpec:
     columns = [
         lists.Column("number", _l("Number"), sort="code", csv=lambda invoice: invoice.code),
         lists.Column("kind", _l("Kind"), csv=lambda invoice: invoice.get_kind_display(), show=False),
@@ -99,7 +99,7 @@ def _invoice_spec(actor: Any) -> lists.ListSpec:
         filters=(
             lists.Filter("kind", _l("Kind"), InvoiceKind.choices, field="kind"),
             lists.Filter("status", _l("Status"), InvoiceStatus.choices, field="status"),
-            *lists.client_filter(actor, "customer_id"),
+            *lists.client_filter(actor, "customer_id", chosen_client),
         ),
         table_class="stack",
     )
@@ -118,7 +118,9 @@ def invoices(request: HttpRequest) -> HttpResponse:
         "balances": selectors.balances_of(actor) if not actor.is_operator else [],
     }
     rows = selectors.invoices_visible_to(actor)
-    return lists.respond(request, _invoice_spec(actor), rows, "billing/invoices.html", context)
+    return lists.respond(
+        request, _invoice_spec(actor, request.GET.get("customer")), rows, "billing/invoices.html", context
+    )
 
 
 def _lines_for_display(invoice: Any) -> list[dict[str, Any]]:

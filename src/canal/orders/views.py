@@ -60,18 +60,14 @@ ORDER_COLUMNS = (
 )
 
 
-def _order_spec(actor: Any) -> lists.ListSpec:
-    customers = (
-        catalog_selectors.customers_for_quotes(actor) if actor.kind != OrganisationKind.CUSTOMER else []
-    )
+def _order_spec(actor: Any, chosen_client: str | None) -> lists.ListSpec:
     # The filters are read by selectors.filtered_orders (shared with the API), not narrowed here.
     filters = [
         lists.Filter("kind", _l("Type"), OrderKind.choices),
         lists.Filter("status", _l("Status"), OrderStatus.choices),
         lists.Filter("processed", _l("Processed"), [("yes", _l("Yes")), ("no", _l("No"))]),
+        *lists.client_filter(actor, "", chosen_client),
     ]
-    if customers:
-        filters.append(lists.Filter("customer", _l("Client"), [(c.pk, c.name) for c in customers]))
     return lists.ListSpec(
         name="orders",
         columns=ORDER_COLUMNS,
@@ -100,7 +96,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
     context = {"can_order": actor.kind in ORDERING_KINDS}
     return lists.respond(
-        request, _order_spec(actor), orders, "orders/order_list.html", context, with_rows=with_rows
+        request,
+        _order_spec(actor, request.GET.get("customer")),
+        orders,
+        "orders/order_list.html",
+        context,
+        with_rows=with_rows,
     )
 
 

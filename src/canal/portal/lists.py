@@ -321,17 +321,20 @@ def csv_response(spec: ListSpec, rows: QuerySet[Any]) -> StreamingHttpResponse:
     return response
 
 
-def client_filter(actor: Any, field: str) -> tuple[Filter, ...]:
-    """A "Client" filter over the customers the actor may see (none for a customer: it sees only itself)."""
+CLIENT_CHOICES = 200
+
+
+def client_filter(actor: Any, field: str, chosen: str | None = None) -> tuple[Filter, ...]:
+    """A "Client" filter over the customers the actor may see (none for a customer: it sees only itself).
+    It offers the first CLIENT_CHOICES by name, plus the chosen one (a client page links to the list
+    filtered by its client), so a partner with thousands of clients does not get thousands of options."""
     if actor.kind == OrganisationKind.CUSTOMER:
         return ()
-    clients = (
-        visible_organisations(actor)
-        .filter(kind=OrganisationKind.CUSTOMER)
-        .order_by("name", "pk")
-        .values_list("pk", "name")
-    )
-    return (Filter("customer", _("Client"), list(clients), field=field),)
+    customers = visible_organisations(actor).filter(kind=OrganisationKind.CUSTOMER).order_by("name", "pk")
+    clients = list(customers.values_list("pk", "name")[:CLIENT_CHOICES])
+    if chosen and chosen.isdigit() and len(chosen) < 16 and int(chosen) not in {pk for pk, _name in clients}:
+        clients += list(customers.filter(pk=int(chosen)).values_list("pk", "name"))
+    return (Filter("customer", _("Client"), clients, field=field),)
 
 
 def relationship_spec(actor: Any, *, actions: bool) -> ListSpec:

@@ -39,7 +39,7 @@ def license_subscriptions(request: HttpRequest) -> HttpResponse:
         search_hint=_l("Product or client"),
         filters=(
             lists.Filter("status", _l("Status"), SubscriptionStatus.choices, field="status"),
-            *lists.client_filter(actor, "customer_id"),
+            *lists.client_filter(actor, "customer_id", request.GET.get("customer")),
         ),
     )
     return lists.respond(request, spec, subscriptions, "subscriptions/license_subscriptions.html")

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -30,6 +30,8 @@ PAGES = [
 
 
 def _get(client, url: str, **params: str):
+    # Django empties the query log when a request starts: start the count from an empty log.
+    reset_queries()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
     assert response.status_code == 200, url
@@ -52,6 +54,7 @@ def test_a_list_page_asks_as_many_queries_for_many_rows_as_for_few(client, db, w
     response, many = _get(client, url)
 
     assert many == few
+    assert few > 3
     assert 'rel="next"' in response.content.decode()
 
 
