@@ -56,7 +56,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
         search_hint=_l("Name, contract, client, product"),
         filters=(
             lists.Filter("status", _l("Status"), SubscriptionStatus.choices, field="status"),
-            *lists.client_filter(actor, "customer_id"),
+            *lists.client_filter(actor, "customer_id", request.GET.get("customer")),
         ),
     )
     return lists.respond(request, spec, subscriptions, "subscriptions/lifecycle/list.html")
