@@ -93,6 +93,8 @@ def test_the_runs_page_shows_each_runs_progress_and_starts_one(
 ):
     due_payers(2)
     operator = make_actor(OrganisationKind.OPERATOR, Role.ADMIN)
+    operator.user.language = "en"
+    operator.user.save(update_fields=["language"])
     page = portal_login(operator.user)
 
     assert "2 payers have charges due today." in page.get("/billing/runs/").content.decode()
