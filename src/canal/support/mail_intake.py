@@ -21,7 +21,7 @@ from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import getaddresses
+from email.utils import getaddresses, make_msgid
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -344,7 +344,11 @@ def _language(message: EmailMessage, user: User | None = None) -> str:
 
 def _answer_headers(message: EmailMessage) -> dict[str, str]:
     # RFC 3834: an automatic answer says so, so that the other side's responders do not answer it back.
-    headers = {"Auto-Submitted": "auto-replied"}
+    # Our domain in its Message-ID: should it come back (a responder quoting it), it is seen as a loop.
+    headers = {
+        "Auto-Submitted": "auto-replied",
+        "Message-ID": make_msgid(domain=settings.MAIL_MESSAGE_ID_DOMAIN),
+    }
     original = mail_ids.message_ids(message["Message-ID"])
     if original:
         headers |= {"In-Reply-To": original[0], "References": original[0]}

@@ -141,6 +141,7 @@ def test_r5_7_an_unknown_sender_gets_one_polite_answer_and_no_ticket(intake: Any
     assert [m.to for m in mail.outbox] == [["stranger@elsewhere.example"]]
     answer = mail.outbox[0]
     assert answer.extra_headers["Auto-Submitted"] == "auto-replied"  # so its responder does not answer back
+    assert answer.extra_headers["Message-ID"].endswith("@canal.test>")  # and a bounce of it is a loop
     assert "no pertenece a ningún usuario" in answer.body  # the site's language: the sender has none
 
 

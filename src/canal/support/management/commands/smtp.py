@@ -1,5 +1,6 @@
 """`canal smtp`: the SMTP listener of support's e-mail intake (docs/support.md, "Intake")."""
 
+import logging
 import signal
 import threading
 from typing import Any
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.SMTP_INTAKE_PORT)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # aiosmtpd logs every SMTP command at INFO; what each mail became is logged by receive_mail.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         controller = listener(options["host"], options["port"])
