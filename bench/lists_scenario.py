@@ -31,7 +31,7 @@ PAGES = [
     ("customer", "orders:list", {"sort": "price", "processed": "yes"}),
     ("customer", "billing:invoices", {}),
     ("customer", "lifecycle:list", {"q": "Subscription"}),
-    ("customer", "catalog:products", {"sort": "-vendor"}),
+    ("operator", "catalog:products", {"sort": "-vendor"}),
     ("customer", "subscriptions:licenses", {}),
     ("customer", "licensing:list", {}),
     ("customer", "notifications:list", {"sort": "read"}),

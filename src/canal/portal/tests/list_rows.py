@@ -63,6 +63,9 @@ def add_rows(lists: ListWorld, count: int, tag: str = "r") -> None:
             kind=(ProductKind.SAAS, ProductKind.HOSTING)[number % 2],
             unit=BillingUnit.USER,
             category=("office", "security")[number % 2],
+            # Off sale: the operator lists them all (the catalog's many rows), while the order and
+            # invitation forms of partners and customers offer only the few products on sale.
+            is_active=False,
         )
         for number in range(count)
     )

@@ -17,7 +17,7 @@ PAGES = [
     ("customer", "orders:list"),
     ("customer", "billing:invoices"),
     ("customer", "lifecycle:list"),
-    ("customer", "catalog:products"),
+    ("operator", "catalog:products"),
     ("customer", "subscriptions:licenses"),
     ("customer", "licensing:list"),
     ("customer", "notifications:list"),
@@ -120,7 +120,7 @@ def test_the_csv_has_every_filtered_row_in_the_lists_order_beyond_one_page(clien
 def test_search_and_filters_narrow_the_list(client, db):
     lists = world()
     add_rows(lists, 30, "find")
-    client.force_login(lists.customer)
+    client.force_login(lists.operator)
 
     found, _count = _get(client, reverse("catalog:products"), q="find 00007")
     security, _count = _get(client, reverse("catalog:products"), category="security", format="csv")
