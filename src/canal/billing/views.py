@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +29,7 @@ from canal.billing.forms import (
     TopUpTransferForm,
     TransferForm,
 )
-from canal.billing.models import InvoiceKind, InvoiceStatus, PaymentStatus
+from canal.billing.models import AccountKind, InvoiceKind, InvoiceStatus, PaymentStatus
 from canal.billing.payments import receipt_content_type
 from canal.billing.pdf import render_invoice_pdf
 from canal.billing.presenters import step_detail, step_label
@@ -304,20 +303,57 @@ def credit_invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return redirect("billing:invoice", invoice_id=note.pk)
 
 
+MOVEMENT_COLUMNS = (
+    lists.Column("date", _l("Date"), sort="entry__booked_at", csv=lambda posting: posting.entry.booked_at),
+    lists.Column(
+        "balance", _l("Balance"), sort="account__kind", csv=lambda posting: posting.account.get_kind_display()
+    ),
+    lists.Column("what", _l("What"), csv=lambda posting: posting.entry.memo_text),
+    lists.Column(
+        "invoice",
+        _l("Invoice"),
+        csv=lambda posting: posting.entry.invoice.code if posting.entry.invoice_id else "",
+        show=False,
+    ),
+    lists.Column("amount", _l("Amount"), sort="amount", csv=lambda posting: posting.amount, css="number"),
+    lists.Column("currency", _l("Currency"), csv=lambda posting: posting.currency, show=False),
+)
+MOVEMENT_SPEC = lists.ListSpec(
+    name="movements",
+    columns=MOVEMENT_COLUMNS,
+    default_sort="-date",
+    row_template="billing/partials/movement_row.html",
+    empty_text=_l("No movements yet."),
+    search_fields=("entry__invoice__code",),
+    search_hint=_l("Invoice number"),
+    filters=(
+        lists.Filter(
+            "balance",
+            _l("Balance"),
+            [
+                (kind, kind.label)
+                for kind in (AccountKind.WALLET, AccountKind.CASHBACK, AccountKind.SUPPORT_CREDITS)
+            ],
+            field="account__kind",
+        ),
+    ),
+    table_class="stack",
+)
+
+
 @login_required
 def wallet(request: HttpRequest) -> HttpResponse:
     actor = portal_actor(request)
-    movements = selectors.own_movements(actor)
+    movements = selectors.own_movements(actor).select_related("entry__invoice", "account")
     key = _new_key()
     context = {
         "balances": selectors.balances_of(actor),
-        "movements": Paginator(movements, PAGE_SIZE).get_page(request.GET.get("page")),
         "payments": selectors.payments_visible_to(actor).filter(organisation=actor.organisation)[:10],
         "card_form": TopUpCardForm(initial={"idempotency_key": key}),
         "transfer_form": TopUpTransferForm(initial={"idempotency_key": key}),
         "currency": actor.organisation.currency,
     }
-    return render(request, "billing/wallet.html", context)
+    return lists.respond(request, MOVEMENT_SPEC, movements, "billing/wallet.html", context)
 
 
 @login_required

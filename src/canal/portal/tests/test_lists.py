@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from canal.accounts.models import ClientRelationship, Organisation, OrganisationKind
+from canal.billing.tests.helpers import fund_wallet
 from canal.portal.tests.list_rows import add_rows, world
 
 PAGES = [
@@ -190,3 +191,21 @@ def test_the_client_page_drills_into_the_clients_rows_for_its_partner_and_the_op
     assert f"?customer={lists.customer_org.pk}" in as_partner
     assert foreign_page.status_code == 404
     assert as_stranger.status_code == 404
+
+
+def test_the_wallet_movements_list_asks_as_many_queries_for_many_movements_as_for_few(client, db):
+    lists = world()
+    client.force_login(lists.customer)
+    url = reverse("billing:wallet")
+    for _ in range(3):
+        fund_wallet(lists.customer_org, "10.00", "EUR")
+    _get(client, url)
+    _response, few = _get(client, url)
+    for _ in range(30):
+        fund_wallet(lists.customer_org, "10.00", "EUR")
+    response, many = _get(client, url)
+    rows = _csv(client.get(url, {"format": "csv", "sort": "amount"}))
+
+    assert many == few
+    assert 'rel="next"' in response.content.decode()
+    assert len(rows) == 1 + 33
