@@ -2,8 +2,8 @@
 and vendors' entitlement look-ups per second with latency percentiles, next to a bare Django view
 (`/healthz`: one `SELECT 1` through the same middleware) served the same way. Goal: at least 60 % of it.
 
-A throwaway database is migrated and seeded (bench/licensing_scenario.py), gunicorn serves it on loopback
-(4 workers x 8 threads, as the seat benchmark), and 32 client threads send REQUESTS requests each.
+A throwaway database is migrated and seeded (bench/licensing_scenario.py), `canal serve` serves it on loopback
+(its production settings, as the seat benchmark), and 32 client threads send REQUESTS requests each.
 """
 
 import json
@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from served import gunicorn, migrated_database
+from served import canal_serve, migrated_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "canal_bench_licensing"
@@ -62,7 +62,7 @@ def run() -> dict[str, float | int | str]:
         scenario = json.loads(seeded.stdout)
         keys, emails, token = scenario["keys"], scenario["emails"], scenario["vendor_token"]
         with (
-            gunicorn(env, PORT) as base,
+            canal_serve(env, PORT) as base,
             httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=CLIENTS * 2)) as http,
         ):
 
@@ -98,6 +98,6 @@ def run() -> dict[str, float | int | str]:
     result["entitlements_share_of_bare_view"] = round(figures["entitlements"]["per_second"] / bare_rate, 2)
     result["workload"] = (
         f"{CLIENTS} concurrent clients x {REQUESTS} requests each; {CLIENTS} activated servers; "
-        f"{USERS} seat users; gunicorn 4x8, PostgreSQL, loopback"
+        f"{USERS} seat users; canal serve, PostgreSQL, loopback"
     )
     return result

@@ -1,7 +1,7 @@
 """Seat assignments through the REST API under 32 concurrent clients on PostgreSQL (issue: seat licenses).
 
 A throwaway database is migrated and seeded with one pool of SEATS licenses and USERS users (more users
-than seats, so the last requests race for the last seats), gunicorn serves it on loopback, and 32 client
+than seats, so the last requests race for the last seats), `canal serve` serves it on loopback, and 32 client
 threads assign one user each per request. Figures: assignments per second, latency percentiles, how many
 were refused for lack of a free license, and how many seats were oversold (must be 0).
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from served import gunicorn, migrated_database
+from served import canal_serve, migrated_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "canal_bench_seats"
@@ -36,7 +36,7 @@ def _canal(*args: str, env: dict[str, str]) -> str:
 def run() -> dict[str, float | int | str]:
     with migrated_database(DATABASE, API_RATE_AUTHENTICATED="1000000/m") as env:
         scenario = json.loads(_canal("seed", str(SEATS), str(USERS), env=env))
-        with gunicorn(env, PORT) as base:
+        with canal_serve(env, PORT) as base:
             headers = {"Authorization": f"Bearer {scenario['token']}"}
             path = f"{base}/api/v1/subscriptions/{scenario['subscription']}/seats/base/assignments"
             client = httpx.Client(headers=headers, timeout=30, limits=httpx.Limits(max_connections=CLIENTS))
@@ -66,6 +66,6 @@ def run() -> dict[str, float | int | str]:
         "pool_total": counts["total"],
         "pool_assigned": counts["assigned"],
         "workload": (
-            f"{USERS} users racing for {SEATS} seats, {CLIENTS} concurrent clients, gunicorn 4x8, PostgreSQL"
+            f"{USERS} users racing for {SEATS} seats, {CLIENTS} concurrent clients, canal serve, PostgreSQL"
         ),
     }

@@ -2,7 +2,8 @@
 
 The demo data (for quotes: a Swiss partner quoting 35 hostings for its client), a customer with
 BENCH_HTTP_OWN_INVOICES issued invoices among BENCH_HTTP_OTHER_INVOICES of other organisations (for the
-invoice list), and a seat pool with as many seats as users (for assign + release). Run by bench_http.py
+invoice list), a seat pool with as many seats as users (for assign + release), and activated license
+servers (for appliance heartbeats, bench/licensing_scenario.py). Run by bench_http.py
 in a subprocess so its Django settings never mix with another benchmark's.
 """
 
@@ -20,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from django.conf import settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
+from licensing_scenario import seed as seed_licensing  # noqa: E402
 from seats_scenario import seed as seed_seats  # noqa: E402
 
 from canal.accounts.actor import actor_for  # noqa: E402
@@ -49,7 +51,7 @@ def _invoices(organisations: list[Organisation], count: int, first_number: int) 
     )
 
 
-def seed(own: int, others: int, users: int) -> dict:
+def seed(own: int, others: int, users: int, servers: int) -> dict:
     for path in settings.DEMO_LOADERS:
         import_string(path)()
     partner = actor_for(User.objects.get(email="partner.ch@canal.test"))
@@ -67,6 +69,7 @@ def seed(own: int, others: int, users: int) -> dict:
     Membership.objects.create(user=payer, organisation=customer, role=Role.ADMIN)
     _token, payer_token = create_api_token(actor=actor_for(payer), name="bench", for_self=True)
     seats = seed_seats(users, users)
+    licensing = seed_licensing(servers, 0, domain="licensing.bench.test")
     return {
         "quote": {"token": partner_token, "customer_id": client_id},
         "invoices": {"token": payer_token},
@@ -75,8 +78,9 @@ def seed(own: int, others: int, users: int) -> dict:
             "subscription": seats["subscription"],
             "user_ids": seats["user_ids"],
         },
+        "appliance_keys": licensing["keys"],
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(seed(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))))
+    print(json.dumps(seed(*(int(argument) for argument in sys.argv[1:5]))))

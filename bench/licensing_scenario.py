@@ -23,16 +23,19 @@ from canal.licensing.models import Server  # noqa: E402
 from canal.subscriptions.models import SeatAssignment, SeatPool, Subscription  # noqa: E402
 
 
-def seed(servers: int, users: int) -> dict:
+def seed(servers: int, users: int, domain: str = "bench.test") -> dict:
+    """`domain` names the users' e-mail domain (and its first label the product codes), so another
+    scenario can share the database."""
+    prefix = domain.split(".")[0]
     vendor = Organisation.objects.create(kind=OrganisationKind.VENDOR, name="Bench Networks", country="ES")
     customer = Organisation.objects.create(kind=OrganisationKind.CUSTOMER, name="Bench hotel", country="ES")
-    admin = User.objects.create_user("admin@bench.test", "not-used", full_name="Bench admin")
+    admin = User.objects.create_user(f"admin@{domain}", "not-used", full_name="Bench admin")
     Membership.objects.create(user=admin, organisation=customer, role=Role.ADMIN)
-    vendor_admin = User.objects.create_user("vendor@bench.test", "not-used", full_name="Bench vendor")
+    vendor_admin = User.objects.create_user(f"vendor@{domain}", "not-used", full_name="Bench vendor")
     Membership.objects.create(user=vendor_admin, organisation=vendor, role=Role.ADMIN)
     box = Product.objects.create(
         vendor=vendor,
-        code="bench-box",
+        code=f"{prefix}-box",
         name="Bench box",
         kind=ProductKind.ON_PREMISE_LICENSE,
         unit=BillingUnit.SEAT,
@@ -57,7 +60,7 @@ def seed(servers: int, users: int) -> dict:
         keys.append(plaintext)
     crm = Product.objects.create(
         vendor=vendor,
-        code="bench-crm",
+        code=f"{prefix}-crm",
         name="Bench CRM",
         kind=ProductKind.SEAT_LICENSES,
         unit=BillingUnit.SEAT,
@@ -77,7 +80,7 @@ def seed(servers: int, users: int) -> dict:
         for kind in (base, voip)
     ]
     people = User.objects.bulk_create(
-        User(email=f"user{number}@bench.test", full_name=f"User {number}", password="!")
+        User(email=f"user{number}@{domain}", full_name=f"User {number}", password="!")
         for number in range(users)
     )
     # Every other user also holds VoIP; the rest hold Base only.

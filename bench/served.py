@@ -1,4 +1,4 @@
-"""What the HTTP benchmarks share: a throwaway PostgreSQL database and gunicorn serving Canal on it."""
+"""What the HTTP benchmarks share: a throwaway PostgreSQL database and `canal serve` serving Canal on it."""
 
 import os
 import subprocess
@@ -6,10 +6,12 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import psycopg
 
+HERE = Path(__file__).resolve().parent
 ADMIN_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 
 
@@ -39,32 +41,14 @@ def migrated_database(name: str, **settings: str) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
-    """Canal under gunicorn (4 workers x 8 threads) on loopback; yields its base URL once it answers."""
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "canal.config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--threads",
-            "8",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    yield from _answering(server, port)
-
-
-@contextmanager
 def canal_serve(env: dict[str, str], port: int) -> Iterator[str]:
-    """`canal serve` as an operator starts it (its gunicorn settings, WEB_WORKERS processes x 4
-    threads); yields its base URL once it answers."""
+    """`canal serve` as an operator starts it (its gunicorn settings: WEB_WORKERS processes x WEB_THREADS
+    threads) with the bare view of served_site.py added; yields its base URL once it answers."""
+    env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "served_site",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH", "")])),
+    }
     command = [sys.executable, "-m", "canal", "serve", "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
     yield from _answering(server, port)
@@ -73,12 +57,14 @@ def canal_serve(env: dict[str, str], port: int) -> Iterator[str]:
 def _answering(server: subprocess.Popen, port: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
+        else:
+            raise RuntimeError(f"the server at {base} never answered /healthz")
         yield base
     finally:
         server.terminate()

@@ -5,6 +5,7 @@ from canal.accounts.api import router as accounts_router
 from canal.api.auth import token_or_session
 from canal.api.errors import install_error_handlers
 from canal.api.openapi import CanalAPI
+from canal.api.renderers import CanalJSONRenderer
 from canal.api.throttling import AnonymousRateThrottle, TokenRateThrottle
 from canal.billing.api import router as billing_router
 from canal.catalog.api import quotes_router
@@ -28,6 +29,7 @@ api = CanalAPI(
     throttle=[TokenRateThrottle(), AnonymousRateThrottle()],
     urls_namespace="api",
     docs_url="/docs",
+    renderer=CanalJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/auth", auth_router)

@@ -10,6 +10,7 @@ from ninja.pagination import CursorPagination, paginate
 
 from canal.api.fields import Text
 from canal.api.idempotency import idempotent
+from canal.api.pagination import LeadingOrderCursorPagination
 from canal.billing import exports, selectors, services
 from canal.billing.einvoices.api import router as einvoice_router
 from canal.billing.payments import receipt_content_type
@@ -43,13 +44,17 @@ def _payment_body(payment) -> dict:
 
 
 def _invoice_body(invoice) -> dict:
-    return InvoiceOut.from_orm(invoice).dict()
+    return InvoiceOut.model_validate(invoice).model_dump()
 
 
 @router.get("/invoices", response=list[InvoiceOut], summary="Invoices and credit notes you may see")
-@paginate(CursorPagination, ordering=("-id",))
+@paginate(LeadingOrderCursorPagination, ordering=("-id",))
 def list_invoices(request: HttpRequest, kind: Text(32) | None = None, status: Text(32) | None = None):
-    invoices = selectors.invoices_visible_to(request.actor)  # type: ignore[attr-defined]
+    actor = request.actor  # type: ignore[attr-defined]
+    # The rows carry the payer's and client's ids only, so their organisations are not read.
+    invoices = selectors.invoices_visible_to(actor).select_related(None)
+    if not actor.is_operator:  # one organisation: newest first through its index (canal.api.pagination)
+        invoices = invoices.order_by("-organisation_id")
     if kind:
         invoices = invoices.filter(kind=kind)
     if status:

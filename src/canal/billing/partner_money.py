@@ -49,7 +49,7 @@ def _managing_relationship(
 ) -> ClientRelationship | None:
     relationships = ClientRelationship.objects.filter(
         client=client, status=RelationshipStatus.ACTIVE
-    ).select_related("partner")
+    ).select_related("partner__partner_profile__level")  # the terms read the partner's programme level
     if partner is not None:
         relationships = relationships.filter(partner=partner)
     for relationship in relationships.order_by("id"):

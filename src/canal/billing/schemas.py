@@ -4,6 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from canal.api.fields import Code, Input, PositiveAmount, PositiveCount, Text
+from canal.api.schemas import Row
 from canal.billing import selectors
 
 
@@ -44,7 +45,7 @@ class InvoiceLineOut(Schema):
         return line.cashback_amount
 
 
-class InvoiceOut(Schema):
+class InvoiceOut(Row):
     id: int
     code: str | None = Field(None, description="The invoice number, e.g. F2026-000001.")
     kind: str
@@ -68,7 +69,7 @@ class InvoiceOut(Schema):
     credited_invoice_id: int | None = Field(None, description="For a credit note: the invoice it corrects.")
 
 
-class InvoiceDetailOut(InvoiceOut):
+class InvoiceDetailOut(Schema, InvoiceOut):  # a Schema again, for resolve_lines
     buyer_name: str
     buyer_legal_id: str
     buyer_country: str

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import AccessLevel, ClientRelationship, Organisation, OrganisationKind
-from canal.accounts.scope import active_relationships, visible_organisations
+from canal.accounts.scope import active_relationships, clients_of, visible_organisations
 from canal.core.errors import NotFound
 from canal.core.money import Money
 from canal.partners.models import ProgrammeLevel
@@ -107,8 +107,13 @@ def customers_for_quotes(actor: Actor) -> QuerySet[Organisation]:
 
 
 def customer_for_quote(actor: Actor, customer_id: int) -> Organisation:
-    customer = customers_for_quotes(actor).filter(pk=customer_id).first()
-    if customer is None:
+    if actor.kind == OrganisationKind.PARTNER:
+        # A partner prices for its clients only: the request's client list has them, no query needed.
+        relationship = clients_of(actor).relationship_with(customer_id)
+        customer = relationship.client if relationship is not None else None
+    else:
+        customer = customers_for_quotes(actor).filter(pk=customer_id).first()
+    if customer is None or customer.kind != OrganisationKind.CUSTOMER:
         raise NotFound(_("No customer with this id."), field="customer")
     return customer
 
@@ -138,8 +143,13 @@ def products_to_order_for(actor: Actor, customer_id: int | None) -> QuerySet[Pro
 
 
 def relationship_with(actor: Actor, client: Organisation) -> ClientRelationship | None:
-    """The actor's active relationship with `client` (the actor being the partner), with its grants."""
-    return active_relationships(actor).filter(client=client).prefetch_related("grants").first()
+    """The actor's active relationship with `client` (the actor being the partner)."""
+    return clients_of(actor).relationship_with(client.pk)
+
+
+def products_granted(actor: Actor, relationship: ClientRelationship) -> frozenset[str]:
+    """The product codes the client let the partner manage under limited access (R4.5)."""
+    return clients_of(actor).granted.get(relationship.pk, frozenset())
 
 
 def programme_level_for(actor: Actor) -> ProgrammeLevel | None:

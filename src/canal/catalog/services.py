@@ -191,9 +191,9 @@ def _check_granted(actor: Actor, customer: Organisation | None, offer: Offer, fo
     relationship = selectors.relationship_with(actor, customer)
     if relationship is None:  # customers_for_quotes only offers clients, so this is a race with an ending
         raise NotFound(_("No customer with this id."), field="customer")
-    if relationship.access == AccessLevel.LIMITED and offer.code not in {
-        grant.product_code for grant in relationship.grants.all()
-    }:
+    if relationship.access == AccessLevel.LIMITED and offer.code not in selectors.products_granted(
+        actor, relationship
+    ):
         found.append(
             Violation(
                 "product_not_granted",

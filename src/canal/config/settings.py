@@ -152,7 +152,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Canal <no-reply@canal.test>"
 # else a table in the database. Never a per-process memory cache, or two workers would double a limit.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
+        {"BACKEND": "canal.core.cache.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
         if env_str("REDIS_URL", "")
         else {"BACKEND": "canal.core.cache.DatabaseCache", "LOCATION": "canal_cache"}
     )

@@ -4,14 +4,38 @@ Django's database cache increments by reading and writing back, so two workers c
 limit at once both write n + 1 and one request goes uncounted. Here the row is locked for the
 increment (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers).
 Redis, when `REDIS_URL` is set, increments atomically by itself.
+
+`count()` counts a request in a rate-limit window: with Redis one round trip (INCR and EXPIRE
+pipelined), where Django's `incr` asks whether the key exists first and a missing key costs an `add` on
+top (issue 15: a rate limit costs one cache round trip).
 """
 
 import base64
 import pickle
+from functools import cached_property
+from typing import Any
 
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.db import connections, router, transaction
 from django.utils import timezone
+
+
+class RedisCache(DjangoRedisCache):
+    @cached_property
+    def _writer(self) -> Any:
+        # Django builds a new client (with its table of reply parsers) on every call; one is enough.
+        # Clients are thread-safe: each command borrows a connection from the shared pool.
+        return self._cache.get_client(write=True)
+
+    def count(self, key: str, timeout: int) -> int:
+        """Adds one to `key` (created at 1) and keeps it `timeout` seconds after this count."""
+        key = self.make_and_validate_key(key)
+        pipeline = self._writer.pipeline(transaction=False)
+        pipeline.incr(key)
+        pipeline.expire(key, timeout)
+        count, _expiry_set = pipeline.execute()
+        return count
 
 
 class DatabaseCache(DjangoDatabaseCache):
@@ -34,3 +58,15 @@ class DatabaseCache(DjangoDatabaseCache):
             encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
             cursor.execute(f"UPDATE {table} SET value = %s WHERE cache_key = %s", [encoded, key])  # noqa: S608
         return value
+
+
+def count(cache: Any, key: str, timeout: int) -> int:
+    """Adds one to `key` in `cache` (created at 1, kept `timeout` seconds) and returns the count."""
+    if isinstance(cache, RedisCache):
+        return cache.count(key, timeout)
+    # Counting first: the key exists for every request of a window but its first. Two first requests
+    # racing: one adds, the other counts.
+    try:
+        return cache.incr(key)
+    except ValueError:
+        return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)

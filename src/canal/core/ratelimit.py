@@ -1,14 +1,16 @@
 """Counting requests in fixed time windows in the shared cache, so every process sees the same count.
 
 A window is keyed by its start, so a key expires by itself and a count never needs resetting; the
-increment is atomic in both shared caches (Redis, and our database backend in `canal.core.cache`).
+count is atomic in both shared caches (`canal.core.cache`: Redis, one round trip, and the database).
 """
 
 import math
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+from canal.core import cache as shared_cache
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,7 @@ def hit(key: str, *, limit: int, seconds: int, now: float | None = None) -> Verd
     now = time.time() if now is None else now
     start, remaining = _window(seconds, now)
     window_key = f"rl:{key}:{start}"
-    # Counting first: the window's key exists for every request but its first, and an increment is one
-    # round trip where adding is several. Two first requests racing: one adds, the other increments.
-    try:
-        count = cache.incr(window_key)
-    except ValueError:
-        count = 1 if cache.add(window_key, 1, timeout=seconds + 1) else cache.incr(window_key)
+    count = shared_cache.count(caches["default"], window_key, seconds + 1)
     allowed = count <= limit
     return Verdict(allowed=allowed, count=count, retry_after=0 if allowed else remaining)
 

@@ -43,7 +43,8 @@ def seat_pools_of(actor: Actor, subscription_id: int) -> QuerySet[SeatPool]:
 def seat_pool_for(actor: Actor, subscription_id: int, license_type_code: str) -> SeatPool:
     """One pool of a subscription the actor may see, in a single query (the hot path of assignment)."""
     pools = scoped(
-        SeatPool.objects.select_related("subscription", "license_type"),
+        # The product and its vendor come along: assigning tells the vendor (seats._tell_vendor).
+        SeatPool.objects.select_related("subscription__product__vendor", "license_type"),
         actor,
         organisation_field="subscription__customer",
         product_field="subscription__product__code",

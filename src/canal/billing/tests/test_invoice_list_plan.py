@@ -30,14 +30,15 @@ def _issued_invoices(organisation_ids: list[int], count: int, first_number: int)
         )
 
 
-def _plan_of_the_list_query(api) -> dict:
+def _plan_of_the_list_query(api, analyze: bool = False) -> dict:
     with CaptureQueriesContext(connection) as queries:
         response = api.get("/billing/invoices")
     assert response.status_code == 200
     listing = [query["sql"] for query in queries.captured_queries if 'FROM "billing_invoice"' in query["sql"]]
     assert listing, [query["sql"] for query in queries.captured_queries]
+    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {listing[-1]}")
+        cursor.execute(f"EXPLAIN ({options}) {listing[-1]}")
         return cursor.fetchone()[0][0]["Plan"]
 
 
@@ -82,3 +83,23 @@ def test_the_invoice_list_reads_the_organisations_index_among_100000_invoices_of
     assert {invoice["code"] for invoice in page} <= {
         f"P2026-{n}" for n in range(OTHERS // 2 + 1, OTHERS // 2 + 101)
     }
+
+
+@pytest.mark.postgres
+def test_the_list_of_a_customer_whose_invoices_are_all_old_reads_only_its_page(
+    customer, api_as, postgres_only
+):
+    """The newest-first page of a customer with 20,000 old invoices, under 100,000 newer ones of others:
+    the `(organisation_id, id)` index gives the page without walking the others' (issue 15)."""
+    others = [OrganisationFactory(kind=OrganisationKind.CUSTOMER).pk for _ in range(50)]
+    _issued_invoices([customer.organisation.pk], 20_000, 1)
+    _issued_invoices(others, OTHERS, 20_001)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE billing_invoice")
+
+    plan = _plan_of_the_list_query(api_as(customer), analyze=True)
+
+    scans = [n for n in _nodes(plan) if n.get("Relation Name") == "billing_invoice"]
+    assert [n["Index Name"] for n in scans] == ["billing_invoice_org_id"], json.dumps(plan, indent=1)
+    read = sum(n["Actual Rows"] * n["Actual Loops"] + n.get("Rows Removed by Filter", 0) for n in scans)
+    assert read <= 200, json.dumps(plan, indent=1)

@@ -13,6 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
 
     def handle(self, *args: Any, **options: Any) -> None:
         command = [
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             "--workers",
             str(options["workers"]),
             "--threads",
-            "4",
+            str(options["threads"]),
             "--access-logfile",
             "-",
         ]
