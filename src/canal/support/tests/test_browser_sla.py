@@ -74,3 +74,13 @@ def test_r5_6_the_partners_s1_ticket_shows_due_times_pauses_and_breaches_on_time
     screenshot(agent, "support-sla-breached-list")
     agent.goto(f"{live_server.url}{reverse('support:ticket', args=[ticket.pk])}")
     screenshot(agent, "support-sla-breached")
+
+    vendor = _logged_in(new_context, live_server, log_in, intake.vendor_admin.user.email)
+    vendor.goto(f"{live_server.url}{reverse('support:sla')}")
+    expect(vendor.locator("input[name=s1_first_response_minutes]")).to_have_value("180")
+    screenshot(vendor, "support-sla-settings")
+    month = ticket.created_at.strftime("%Y-%m")
+    vendor.goto(f"{live_server.url}{reverse('support:sla_report')}?month={month}")
+    expect(vendor.locator("svg.report-chart")).to_be_visible()
+    expect(vendor.locator("main table")).to_contain_text("Problem determination")
+    screenshot(vendor, "support-sla-report")
