@@ -35,7 +35,7 @@ from canal.billing.models import (
     RecurringCharge,
 )
 from canal.billing.periods import add_months
-from canal.core import audit
+from canal.core import audit, bulk
 from canal.core.models import AuditEntry
 from canal.core.money import Money
 
@@ -144,9 +144,7 @@ NUMBERED = ("number", "code", "issued_at")
 def write(plans: Sequence[PayerPlan], drafted: Sequence[Drafted], run_date: date) -> list[Invoice]:
     """Stores one batch: the charges moved on, the invoices issued and numbered with their lines, their
     ledger entries (and cashback), audit rows, and payments from the wallets that hold money."""
-    RecurringCharge.objects.bulk_update(
-        [charge for plan in plans for charge in plan.charges], ["next_billing_date"]
-    )
+    bulk.update_rows([charge for plan in plans for charge in plan.charges], ["next_billing_date"])
     if not drafted:
         return []
     invoices = [work.invoice for work in drafted]
@@ -166,7 +164,7 @@ def write(plans: Sequence[PayerPlan], drafted: Sequence[Drafted], run_date: date
         invoice.number = first + offset
         invoice.code = f"{INVOICE_SERIES}{invoice.year}-{invoice.number:06d}"
         invoice.issued_at = issued_at
-    Invoice.objects.bulk_update(invoices, ["status", *NUMBERED])
+    bulk.update_rows(invoices, ["status", *NUMBERED])
     ledger.post_many(_entries(drafted, accounts))
     AuditEntry.objects.bulk_create(
         audit.entry(

@@ -37,7 +37,7 @@ from canal.billing.models import (
     BillingRunStatus,
     RecurringCharge,
 )
-from canal.core import audit
+from canal.core import audit, bulk
 from canal.core.errors import RuleViolation
 from canal.core.money import Money
 
@@ -294,13 +294,21 @@ def _run_batches(run: BillingRun, batch_size: int, on_progress: Progress | None,
     run_date = run.run_date
     alone: set[int] = set()
     failed: set[int] = set()
+    after = 0  # this part's walk through the due payers, in organisation id order
     while True:
         claimed_ids: list[int] = []
         try:
             with transaction.atomic():
-                claimed = list(_claim_batch(run_date, batch_size, alone | failed))
-                if not claimed:
+                candidates = due_payers_after(run_date, after, batch_size * 2)
+                if not candidates:
                     break
+                claimed = _claim_batch(candidates, batch_size, alone | failed)
+                # Candidates before the last one claimed are held by other parts (they bill them);
+                # those after it are looked at again by the next batch.
+                full = len(claimed) == batch_size
+                after = claimed[-1].organisation_id if full else candidates[-1]
+                if not claimed:
+                    continue
                 claimed_ids = [billing_account.pk for billing_account in claimed]
                 done, set_aside = _bill_batch(run, claimed, run_date)
             alone.update(set_aside)
@@ -375,10 +383,10 @@ def _bill_alone(run: BillingRun, billing_account_id: int, failed: set[int]) -> _
     and its charges stay due for the next run."""
     try:
         with transaction.atomic():
-            claimed = list(_claim_batch(run.run_date, 1, failed, only=billing_account_id))
-            if not claimed:
+            claimed = _claim_alone(run.run_date, billing_account_id, failed)
+            if claimed is None:
                 return _Done()  # billed meanwhile by another worker, or no longer due
-            return _bill_payer(claimed[0], run.run_date)
+            return _bill_payer(claimed, run.run_date)
     except Exception:
         logger.exception("billing run %s: billing account %s failed", run.pk, billing_account_id)
         failed.add(billing_account_id)
@@ -388,7 +396,7 @@ def _bill_alone(run: BillingRun, billing_account_id: int, failed: set[int]) -> _
 def _bill_payer(billing_account: BillingAccount, run_date: date) -> _Done:
     charges = _after_end_of_cycle_actions(_locked_due_charges([billing_account.organisation_id], run_date))
     plan = batch.plan_payer(billing_account, charges, run_date)
-    RecurringCharge.objects.bulk_update(plan.charges, ["next_billing_date"])
+    bulk.update_rows(plan.charges, ["next_billing_date"])
     payer = billing_account.organisation
     invoices = []
     for planned in plan.invoices:
@@ -417,27 +425,44 @@ def _save_progress(run: BillingRun, done: _Done, issued: list[int], on_progress:
         on_progress(done.payers)
 
 
-def claimable(
-    run_date: date, excluded: set[int] | None = None, only: int | None = None
-) -> QuerySet[BillingAccount]:
-    """The billing accounts of payers with charges due, locked as they are read; payers another worker
-    holds are skipped, not waited for (that worker bills them). The due charges are found through
-    their partial index (recurring_charge_due), so the read grows with what is due, not the table."""
-    due_payers = RecurringCharge.objects.filter(_due(run_date)).values("payer_id")
+def due_payer_ids(run_date: date, after: int = 0) -> QuerySet[RecurringCharge]:
+    """The ids of payers (above `after`, in order) with charges due: a walk of the partial index of
+    active charges by payer (recurring_charge_due) that a LIMIT stops early, so a batch's read does
+    not grow with the table, however many charges ended or are paid ahead."""
+    return (
+        RecurringCharge.objects.filter(_due(run_date), payer_id__gt=after)
+        .order_by("payer_id")
+        .values_list("payer_id", flat=True)
+        .distinct()
+    )
+
+
+def due_payers_after(run_date: date, after: int, limit: int) -> list[int]:
+    return list(due_payer_ids(run_date, after)[:limit])
+
+
+def claimable(payer_ids: list[int], excluded: set[int] | None = None) -> QuerySet[BillingAccount]:
+    """The billing accounts of these payers, locked as they are read; payers another worker holds
+    are skipped, not waited for (that worker bills them)."""
     rows = (
-        BillingAccount.objects.filter(organisation_id__in=due_payers)
+        BillingAccount.objects.filter(organisation_id__in=payer_ids)
         .exclude(pk__in=excluded or set())
         .select_related("organisation")
-        .order_by("pk")
+        .order_by("organisation_id")
     )
-    if only is not None:
-        rows = rows.filter(pk=only)
     if connection.features.has_select_for_update_skip_locked:
         rows = rows.select_for_update(skip_locked=True, of=("self",))
     return rows
 
 
-def _claim_batch(
-    run_date: date, batch_size: int, excluded: set[int], only: int | None = None
-) -> list[BillingAccount]:
-    return list(claimable(run_date, excluded, only)[:batch_size])
+def _claim_batch(payer_ids: list[int], batch_size: int, excluded: set[int]) -> list[BillingAccount]:
+    return list(claimable(payer_ids, excluded)[:batch_size])
+
+
+def _claim_alone(run_date: date, billing_account_id: int, failed: set[int]) -> BillingAccount | None:
+    payer_id = (
+        BillingAccount.objects.filter(pk=billing_account_id).values_list("organisation_id", flat=True).first()
+    )
+    if payer_id is None or not due_payer_ids(run_date).filter(payer_id=payer_id).exists():
+        return None
+    return next(iter(_claim_batch([payer_id], 1, failed)), None)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from canal.accounts.models import Organisation
 from canal.billing.memo import remembered
 from canal.billing.models import CREDITS, Account, AccountKind, EntryReason, JournalEntry, Posting
-from canal.core import stored_text
+from canal.core import bulk, stored_text
 from canal.core.errors import RuleViolation
 from canal.core.fields import AMOUNT_DECIMALS
 from canal.core.money import Money, round_money
@@ -214,7 +214,7 @@ def post_many(entries: Sequence[NewEntry]) -> list[JournalEntry]:
                 raise _insufficient(row, -moved[row.pk])
             # The row is locked until the transaction ends, so the new balance may be written as a value.
             row.balance += moved[row.pk]
-        Account.objects.bulk_update(locked, ["balance"])
+        bulk.update_rows(locked, ["balance"])
         rows = JournalEntry.objects.bulk_create(
             JournalEntry(
                 reason=entry.reason,

@@ -617,10 +617,10 @@ class RecurringCharge(models.Model):
         ]
         indexes = [
             models.Index(fields=["source_app", "source_id"]),
-            # The billing run's claim reads the due charges only: a partial index of the active ones by
-            # date keeps that read proportional to what is due, not to every charge ever registered.
+            # The billing run walks the payers with charges due in payer order (cycles.due_payers_after):
+            # a partial index of the active charges only, so ended ones cost nothing.
             models.Index(
-                fields=["next_billing_date", "payer"], condition=Q(active=True), name="recurring_charge_due"
+                fields=["payer", "next_billing_date"], condition=Q(active=True), name="recurring_charge_due"
             ),
         ]
 

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             model_name="recurringcharge",
             index=models.Index(
                 condition=models.Q(("active", True)),
-                fields=["next_billing_date", "payer"],
+                fields=["payer", "next_billing_date"],
                 name="recurring_charge_due",
             ),
         ),

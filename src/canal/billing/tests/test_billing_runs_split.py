@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from canal.accounts.models import OrganisationKind, Role
+from canal.accounts.models import Organisation, OrganisationKind, Role
 from canal.accounts.tests.factories import OrganisationFactory
 from canal.billing import cycles
-from canal.billing.models import BillingRun, BillingRunStatus, Invoice, RecurringCharge
+from canal.billing.models import BillingAccount, BillingRun, BillingRunStatus, Invoice, RecurringCharge
 from canal.billing.services import create_recurring_charge
 from canal.core.money import Money
 
@@ -141,27 +141,34 @@ def test_the_daily_job_queues_a_run_in_parts(db, settings, django_capture_on_com
 
 @pytest.mark.postgres
 def test_the_claim_reads_the_due_charges_through_their_partial_index(postgres_only, db):
-    """The due-charge read of every batch does not grow with the table: 20,000 charges billed long ago
-    (next billing in the future) or ended, 20 due today."""
-    payer = OrganisationFactory()
-    due_payers(20, date(2026, 4, 1))
+    """The claim of every batch does not grow with the table: 5,000 payers whose 10,000 charges are
+    billed ahead (next billing in the future) or ended, and 20 payers due today."""
+    others = Organisation.objects.bulk_create(
+        Organisation(kind=OrganisationKind.CUSTOMER, name=f"Customer {index}", country="ES")
+        for index in range(5_000)
+    )
+    BillingAccount.objects.bulk_create(BillingAccount(organisation=payer) for payer in others)
     RecurringCharge.objects.bulk_create(
         RecurringCharge(
             payer=payer,
             beneficiary=payer,
-            description="Old",
+            description="Hosting",
             quantity=1,
             unit_price=1,
             amount=1,
             currency="EUR",
-            next_billing_date=date(2027, 1, 1) if index % 2 else date(2025, 1, 1),
-            active=bool(index % 2),
+            next_billing_date=date(2026, 5, 1) if active else date(2025, 1, 1),
+            active=active,
         )
-        for index in range(20_000)
+        for payer in others
+        for active in (True, False)
     )
+    due_payers(20, date(2026, 4, 1))
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE billing_recurringcharge")
-    plan = cycles.claimable(date(2026, 4, 1))[:100].explain()
+        cursor.execute("ANALYZE billing_recurringcharge, billing_billingaccount, accounts_organisation")
 
-    assert "recurring_charge_due" in plan, plan
-    assert "Seq Scan on billing_recurringcharge" not in plan, plan
+    plan = cycles.due_payer_ids(date(2026, 4, 1))[:200].explain()
+
+    assert "Index Only Scan using recurring_charge_due" in plan, plan
+    assert "Seq Scan" not in plan, plan
+    assert "Sort" not in plan, plan  # walked in payer order, stopped by the limit
