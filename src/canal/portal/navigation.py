@@ -73,6 +73,11 @@ NAVIGATION: list[NavItem] = [
         "billing:invoices",
         frozenset({OrganisationKind.CUSTOMER, OrganisationKind.PARTNER, OrganisationKind.OPERATOR}),
     ),
+    NavItem(
+        _("E-invoices"),
+        "billing:einvoice_settings",
+        frozenset({OrganisationKind.CUSTOMER, OrganisationKind.PARTNER, OrganisationKind.OPERATOR}),
+    ),
     NavItem(_("Wallet"), "billing:wallet", frozenset({OrganisationKind.CUSTOMER, OrganisationKind.PARTNER})),
     NavItem(_("Payments to confirm"), "billing:payment_queue", frozenset({OrganisationKind.OPERATOR})),
     NavItem(_("Billing records"), "billing:records", frozenset({OrganisationKind.OPERATOR})),

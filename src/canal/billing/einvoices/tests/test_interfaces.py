@@ -170,3 +170,14 @@ def test_an_invoice_whose_facturae_would_be_invalid_is_not_issued_and_the_error_
     assert refused.value.field == "postcode"
     assert "full postal address" in str(refused.value.message)
     assert Invoice.objects.count() == before
+
+
+def test_e_invoice_page_is_in_the_buyers_menu_and_not_a_vendors(world, client):
+    client.force_login(world["spanish"].user)
+    page = client.get(reverse("billing:einvoice_settings"))
+    assert page.status_code == 200
+    assert f'href="{reverse("billing:einvoice_settings")}"' in page.content.decode()
+    assert 'name="einvoice_format"' in page.content.decode()
+    vendor = member(OrganisationFactory(kind=OrganisationKind.VENDOR), Role.ADMIN)
+    client.force_login(vendor.user)
+    assert client.get(reverse("billing:einvoice_settings")).status_code == 404
