@@ -8,13 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from canal.accounts.models import OrganisationKind
@@ -28,6 +28,7 @@ from canal.core.money import Money
 from canal.orders import forms, presenters, selectors, services
 from canal.orders.cancel_preview import cancellation_preview
 from canal.orders.models import OrderKind, OrderStatus
+from canal.orders.templatetags.orders_tags import action_label
 from canal.portal import confirm, lists
 from canal.portal.actor import portal_actor
 from canal.portal.confirm import Fact
@@ -35,7 +36,6 @@ from canal.subscriptions import provisioning
 from canal.subscriptions.models import ProvisioningStatus
 from canal.subscriptions.selectors import provisioning_request_for, provisioning_requests_visible_to
 
-PAGE_SIZE = 25
 ORDERING_KINDS = (OrganisationKind.PARTNER, OrganisationKind.CUSTOMER)
 
 
@@ -322,6 +322,48 @@ def _ask_to_cancel(request: HttpRequest, actor: Any, order_id: int) -> HttpRespo
     )
 
 
+OPEN_REQUESTS = (ProvisioningStatus.PENDING, ProvisioningStatus.INQUIRING)
+
+
+def _shown(requests: Any, shown: str) -> Any:
+    if shown == "overdue":
+        return requests.filter(overdue_flagged_at__isnull=False, status__in=OPEN_REQUESTS)
+    return requests.filter(status__in=OPEN_REQUESTS)
+
+
+PROVISIONING_SPEC = lists.ListSpec(
+    name="provisioning",
+    columns=(
+        lists.Column("due", _l("Due by"), sort="due_at", csv=lambda r: r.due_at),
+        lists.Column("order", _l("Order"), sort="order_id", csv=lambda r: r.order.reference),
+        lists.Column("action", _l("Action"), sort="action", csv=lambda r: action_label(r.action)),
+        lists.Column(
+            "customer", _l("Customer"), sort="order__customer__name", csv=lambda r: r.order.customer.name
+        ),
+        lists.Column(
+            "email",
+            _l("Login e-mail"),
+            csv=lambda r: r.order.end_customer_email or r.subscription.end_customer_email,
+        ),
+        lists.Column("status", _l("Status"), sort="status", csv=lambda r: r.get_status_display()),
+    ),
+    default_sort="due",
+    row_template="orders/partials/provisioning_row.html",
+    empty_text=_l("Nothing to provision."),
+    search_fields=("order__customer__name", "order__summary", "order__end_customer_email"),
+    search_hint=_l("Customer, summary, e-mail"),
+    filters=(
+        lists.Filter(
+            "show",
+            _l("Show"),
+            [("open", pgettext_lazy("provisioning requests", "Open")), ("overdue", _l("Overdue"))],
+            narrow=_shown,
+            default="open",
+        ),
+    ),
+)
+
+
 @login_required
 def provisioning_queue(request: HttpRequest) -> HttpResponse:
     """The vendor's queue of requests to fulfil (operators see every vendor's, overdue ones flagged)."""
@@ -329,18 +371,8 @@ def provisioning_queue(request: HttpRequest) -> HttpResponse:
     requests = provisioning_requests_visible_to(actor)
     if actor.kind == OrganisationKind.VENDOR:
         requests = requests.filter(vendor=actor.organisation)
-    shown = request.GET.get("show", "open")
-    if shown == "open":
-        requests = requests.filter(status__in=[ProvisioningStatus.PENDING, ProvisioningStatus.INQUIRING])
-    elif shown == "overdue":
-        requests = requests.filter(
-            overdue_flagged_at__isnull=False,
-            status__in=[ProvisioningStatus.PENDING, ProvisioningStatus.INQUIRING],
-        )
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "orders/provisioning_queue.html", {"page": page, "shown": shown, "now": timezone.now()}
-    )
+    context = {"now": timezone.now()}
+    return lists.respond(request, PROVISIONING_SPEC, requests, "orders/provisioning_queue.html", context)
 
 
 @login_required

@@ -56,6 +56,7 @@ class Filter:
     choices: Sequence[tuple[Any, Any]]
     field: str = ""  # narrowed as field=value here; "" when the app's selector reads the parameter
     narrow: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None  # narrows by the chosen value
+    default: str = ""  # chosen when the parameter is absent ("All" is then asked for as param=)
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,10 @@ def _narrow(
         sort = spec.default_sort
     chosen: dict[str, str] = {}
     for list_filter in spec.filters:
-        value = query.get(list_filter.param, "")
-        if value and value in {str(choice) for choice, _label in list_filter.choices}:
+        value = query.get(list_filter.param, list_filter.default)
+        if list_filter.default and not value:
+            chosen[list_filter.param] = ""  # "All" over a default stays in the links
+        elif value and value in {str(choice) for choice, _label in list_filter.choices}:
             chosen[list_filter.param] = value
             if list_filter.narrow is not None:
                 rows = list_filter.narrow(rows, value)
