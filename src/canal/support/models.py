@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TicketStatus(models.TextChoices):
@@ -221,9 +222,10 @@ class Deflection(models.Model):
 
 
 class PackPurchaseStatus(models.TextChoices):
-    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
-    CREDITED = "credited", _("Credited")
-    CANCELLED = "cancelled", _("Cancelled")
+    # "una compra": Spanish needs the feminine ("Cancelada"), and "Credited" here means credits added.
+    AWAITING_PAYMENT = "awaiting_payment", pgettext_lazy("pack purchase status", "Awaiting payment")
+    CREDITED = "credited", pgettext_lazy("pack purchase status", "Credited")
+    CANCELLED = "cancelled", pgettext_lazy("pack purchase status", "Cancelled")
 
 
 class PackPurchase(models.Model):
