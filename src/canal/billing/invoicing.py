@@ -355,7 +355,11 @@ def issue(
     callers issuing a set, who append the set's billing records at once (`records.record_issued`)."""
     with transaction.atomic(savepoint=not fresh):
         if not fresh:
-            invoice = Invoice.objects.select_for_update().select_related("organisation").get(pk=invoice.pk)
+            invoice = (
+                Invoice.objects.select_for_update(of=("self",))
+                .select_related("organisation")
+                .get(pk=invoice.pk)
+            )
         if invoice.status != InvoiceStatus.DRAFT:
             raise Conflict(
                 _("Invoice %(code)s is already issued; correct it with a credit note.") % {"code": invoice},
@@ -557,8 +561,12 @@ def credit(
         note.net, note.tax, note.total = summed.net.amount, summed.tax.amount, summed.total.amount
         note.save(update_fields=["net", "tax", "total"])
         audit.record(actor=actor, action="credit_note.drafted", obj=note, reason=reason)
-        validate_on_issue(issue(actor=actor, invoice=note, issue_date=issue_date))
+        issued = issue(actor=actor, invoice=note, issue_date=issue_date, record=False)
+        validate_on_issue(issued)
         _post_credit_note(note, invoice, actor)
+        # Recorded after its postings: every issuing path locks ledger accounts before the record chain
+        # (a billing run and `issue` post first too), so a credit note and an invoice never deadlock.
+        records.record_issued([issued], actor=actor)
     note.refresh_from_db()
     return note
 

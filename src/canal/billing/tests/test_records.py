@@ -456,3 +456,32 @@ def test_parallel_issuances_on_postgres_get_distinct_consecutive_links(make_acto
     assert sorted(record.invoice_id for record in chain) == sorted(issued)
     assert all(b.previous_fingerprint == a.fingerprint for a, b in pairwise(chain))
     assert records.verify_chains().intact
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_invoices_and_credit_notes_for_one_payer_on_postgres_chain_without_deadlock(
+    make_actor, postgres_only
+):
+    staff = make_actor(OrganisationKind.OPERATOR)
+    Organisation.objects.filter(pk=staff.organisation.pk).update(legal_id="B12345674")
+    payer = make_actor(OrganisationKind.CUSTOMER).organisation
+    to_credit = [issued_invoice(payer) for _ in range(10)]
+
+    def work(index: int) -> int:
+        try:
+            if index % 2:
+                return issue_credit_note(
+                    actor=staff, invoice_id=to_credit[index // 2].pk, reason="Parallel", issue_date=DAY
+                ).pk
+            return issued_invoice(payer).pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        documents = list(pool.map(work, range(20)))
+
+    chain = list(BillingRecord.objects.filter(issuer_nif="B12345674").order_by("sequence"))
+    assert [record.sequence for record in chain] == list(range(1, 31))
+    assert {record.invoice_id for record in chain} >= set(documents)
+    assert records.verify_chains().intact
