@@ -227,6 +227,8 @@ def test_r4_1_an_approval_with_a_level_that_is_not_a_number_changes_nothing(
 ):
     company = legal(OrganisationKind.CUSTOMER)
     sent = api_as(company).post("/partners/applications", application()).json()
+    operator.user.language = "en"
+    operator.user.save(update_fields=["language"])
 
     page = portal_login(operator.user).post(
         f"/partners/applications/{sent['id']}/approve/", {"level": "gold"}, follow=True
