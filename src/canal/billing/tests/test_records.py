@@ -350,6 +350,17 @@ def test_the_recording_backend_receives_the_records_in_chain_order(issuer, custo
     assert records.send_pending().sent == 0
 
 
+def test_the_send_command_sends_every_pending_record(issuer, customer, recording):
+    for _ in range(2):
+        issued_invoice(customer.organisation)
+    out = StringIO()
+
+    call_command("send-billing-records", stdout=out)
+
+    assert "2 records sent, 0 refused." in out.getvalue()
+    assert not BillingRecord.objects.exclude(state=RecordState.SENT).exists()
+
+
 def test_a_refused_record_is_logged_and_sent_again_later(issuer, customer, recording):
     invoice = issued_invoice(customer.organisation)
     recording.refuse = "4102: wrong NIF"
