@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from canal.accounts.actor import Actor, actor_for
 from canal.accounts.models import OrganisationKind, Role, User
@@ -13,6 +15,13 @@ from canal.accounts.services import create_api_token
 from canal.accounts.tests.factories import member
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Property tests judge results, not speed: on two busy cores input generation and examples can be slow
+# without anything being wrong, and a timing failure there would only be noise.
+hypothesis_settings.register_profile(
+    "canal", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+hypothesis_settings.load_profile("canal")
 
 
 @pytest.fixture(autouse=True)
