@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from canal.catalog.models import LicenseType
 from canal.portal.tests.conftest import SCREENSHOTS
 from canal.portal.tests.list_rows import PASSWORD, add_rows, world
-from canal.subscriptions.models import Subscription
+from canal.subscriptions.models import SeatPool, Subscription
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -90,6 +91,15 @@ def test_the_seat_users_table_shows_its_last_column_at_1366(new_context, live_se
     lists = world()
     add_rows(lists, 3, "seat")
     subscription = Subscription.objects.filter(seat_pools__isnull=False).first()
+    # As many license types as the demo CRM offers, with names as long as its.
+    for code, name in (
+        ("sales", "Sales Professional"),
+        ("service", "Customer Service Enterprise"),
+        ("marketing", "Marketing Automation"),
+        ("analytics", "Analytics and Reporting"),
+    ):
+        kind = LicenseType.objects.create(product=subscription.product, code=code, name=name)
+        SeatPool.objects.create(subscription=subscription, license_type=kind, total=3)
     page = _logged_in(new_context, live_server, lists.customer.email, WIDE)
     page.goto(f"{live_server.url}{reverse('subscriptions:seat_users', args=[subscription.pk])}")
 
