@@ -215,13 +215,11 @@ def record_issued(invoices: Sequence[Invoice], *, actor: Actor | None = None) ->
     if not invoices:
         return []
     with transaction.atomic(savepoint=False):
-        descriptions: dict[int, list[str]] = defaultdict(list)
         lines_of: dict[int, list[InvoiceLine]] = defaultdict(list)
         for line in InvoiceLine.objects.filter(invoice_id__in=[invoice.pk for invoice in invoices]).order_by(
             "invoice_id", "position"
         ):
             lines_of[line.invoice_id].append(line)
-            descriptions[line.invoice_id].append(line.description)
         corrected = {
             row.pk: row
             for row in Invoice.objects.filter(
@@ -255,9 +253,7 @@ def record_issued(invoices: Sequence[Invoice], *, actor: Actor | None = None) ->
                     invoice_type=InvoiceTypeCode.R1 if invoice.is_credit_note else InvoiceTypeCode.F1,
                     corrected_number=fixed.code if fixed is not None else "",
                     corrected_issue_date=fixed.issue_date if fixed is not None else None,
-                    description=(invoice.reference if invoice.is_credit_note and invoice.reference else None)
-                    or "; ".join(descriptions[invoice.pk])[:500]
-                    or invoice.code,
+                    description=_description(invoice, lines_of[invoice.pk]),
                     buyer_name=invoice.buyer_name,
                     buyer_tax_id=invoice.buyer_legal_id,
                     buyer_country=invoice.buyer_country,
@@ -281,25 +277,37 @@ def record_issued(invoices: Sequence[Invoice], *, actor: Actor | None = None) ->
                 )
             head.save(update_fields=["last_sequence", "last_fingerprint"])
         BillingRecord.objects.bulk_create(records)
-        RecordEvent.objects.bulk_create(
-            _event(
-                RecordEventKind.CORRECTION if record.corrected_number else RecordEventKind.CREATED,
-                gettext_noop("Record %(number)s of %(invoice)s written; it corrects %(corrected)s.")
-                if record.corrected_number
-                else gettext_noop("Record %(number)s of %(invoice)s written."),
-                {
-                    "number": record.sequence,
-                    "invoice": record.invoice_number,
-                    "corrected": record.corrected_number,
-                }
-                if record.corrected_number
-                else {"number": record.sequence, "invoice": record.invoice_number},
-                record=record,
-                actor=actor,
-            )
-            for record in records
-        )
+        RecordEvent.objects.bulk_create(_written(record, actor) for record in records)
     return records
+
+
+def _description(invoice: Invoice, lines: list[InvoiceLine]) -> str:
+    """DescripcionOperacion: a credit note's reason, else what the lines sell."""
+    if invoice.is_credit_note and invoice.reference:
+        return invoice.reference[:500]
+    return "; ".join(line.description for line in lines)[:500] or invoice.code or ""
+
+
+def _written(record: BillingRecord, actor: Actor | None) -> RecordEvent:
+    if record.corrected_number:
+        return _event(
+            RecordEventKind.CORRECTION,
+            gettext_noop("Record %(number)s of %(invoice)s written; it corrects %(corrected)s."),
+            {
+                "number": record.sequence,
+                "invoice": record.invoice_number,
+                "corrected": record.corrected_number,
+            },
+            record=record,
+            actor=actor,
+        )
+    return _event(
+        RecordEventKind.CREATED,
+        gettext_noop("Record %(number)s of %(invoice)s written."),
+        {"number": record.sequence, "invoice": record.invoice_number},
+        record=record,
+        actor=actor,
+    )
 
 
 @dataclass(frozen=True)
@@ -562,7 +570,7 @@ def verify_chains(*, actor: Actor | None = None) -> ChainReport:
                     "invoice": found.invoice_number or "-",
                     "field": found.field,
                 },
-                record=record if record is not None and record.issuer_nif == nif else None,
+                record=record,
                 issuer=nif,
                 actor=actor,
             )
