@@ -20,6 +20,7 @@ DATABASE = "canal_bench_lists"
 SMALL = int(os.environ.get("BENCH_LISTS_SMALL", "100"))
 LARGE = int(os.environ.get("BENCH_LISTS_LARGE", "10000"))
 REQUESTS = int(os.environ.get("BENCH_LISTS_REQUESTS", "40"))
+BASELINE = "/accounts/profile/"
 
 
 def run() -> dict[str, float | int | str]:
@@ -38,9 +39,12 @@ def run() -> dict[str, float | int | str]:
         figures[f"{page} queries at {LARGE}"] = large["queries"]
         figures[f"{page} p95 ms at {SMALL}"] = small["p95_ms"]
         figures[f"{page} p95 ms at {LARGE}"] = large["p95_ms"]
-        worst = max(worst, large["p95_ms"])
+        if page != f"customer {BASELINE}":
+            worst = max(worst, large["p95_ms"])
         same = same and small["queries"] == large["queries"]
+    baseline = measured["large"][f"customer {BASELINE}"]["p95_ms"]
     figures["worst p95 ms at large"] = worst
+    figures["baseline (profile page, no list) p95 ms at large"] = baseline
     figures["query count independent of rows"] = "yes" if same else "no"
     figures["workload"] = (
         f"{len(measured['large'])} list pages, {SMALL} then {LARGE} rows per list, {REQUESTS} requests each, "

@@ -27,6 +27,8 @@ from django.urls import reverse  # noqa: E402
 from canal.portal.tests.list_rows import add_rows, world  # noqa: E402
 
 PAGES = [
+    # The baseline: a portal page with the same layout, menu and middleware and no list.
+    ("customer", "profile", {}),
     ("customer", "orders:list", {}),
     ("customer", "orders:list", {"sort": "price", "processed": "yes"}),
     ("customer", "billing:invoices", {}),
@@ -56,6 +58,7 @@ def measure(lists: object, requests: int) -> dict[str, dict[str, float | int]]:
         reset_queries()  # Django empties the query log when a request starts: count from an empty log
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, params)
+        count = len(queries)  # read now: the log is emptied when the next request starts
         assert response.status_code == 200, (url, response.status_code)
         for _ in range(requests):
             started = time.perf_counter()
@@ -63,7 +66,7 @@ def measure(lists: object, requests: int) -> dict[str, dict[str, float | int]]:
             durations.append(time.perf_counter() - started)
         key = f"{who} {url}" + (f"?{'&'.join(f'{k}={v}' for k, v in params.items())}" if params else "")
         figures[key] = {
-            "queries": len(queries),
+            "queries": count,
             "p50_ms": round(statistics.median(durations) * 1000, 1),
             "p95_ms": round(statistics.quantiles(durations, n=20)[18] * 1000, 1),
         }
