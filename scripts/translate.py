@@ -6,6 +6,7 @@ Used after `make messages` when a change adds strings: `python scripts/translate
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +31,17 @@ def main(path: str) -> int:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
             entry.previous_msgid_plural = None
+    # Spanish has three CLDR plural forms (one, many for millions, other); a list of two gives the
+    # plural to both others, or gettext falls back to English for 2, 3, ... items.
+    count = int(re.search(r"nplurals=(\d+)", catalog.metadata.get("Plural-Forms", "nplurals=2"))[1])
+    for entry in catalog:
+        forms = (
+            [entry.msgstr_plural[index] for index in sorted(entry.msgstr_plural)]
+            if entry.msgid_plural
+            else []
+        )
+        if forms and all(forms) and len(forms) < count:
+            entry.msgstr_plural = dict(enumerate(forms + [forms[-1]] * (count - len(forms))))
     catalog.save()
     missing = [entry.msgid for entry in catalog.untranslated_entries() + catalog.fuzzy_entries()]
     for msgid in missing:
