@@ -9,12 +9,14 @@ from django.http import HttpRequest
 from canal.billing.models import (
     Account,
     BillingAccount,
+    BillingRecord,
     BillingRun,
     Invoice,
     InvoiceLine,
     JournalEntry,
     Payment,
     Posting,
+    RecordEvent,
     RecurringCharge,
     TaxRate,
 )
@@ -140,3 +142,16 @@ class BillingRunAdmin(ReadOnlyAdmin):
         "failures",
         "worker",
     ]
+
+
+@admin.register(BillingRecord)
+class BillingRecordAdmin(ReadOnlyAdmin):
+    list_display = ["issuer_nif", "sequence", "invoice_number", "issue_date", "invoice_type", "state"]
+    list_filter = ["state", "invoice_type", "issuer_nif"]
+    search_fields = ["invoice_number", "fingerprint"]
+
+
+@admin.register(RecordEvent)
+class RecordEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "issuer_nif", "text", "user"]
+    list_filter = ["kind"]
