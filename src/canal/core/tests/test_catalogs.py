@@ -28,13 +28,18 @@ def test_catalog_translates_every_entry(language):
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_compiled_catalog_matches_its_source(language):
     folder = LOCALE / language / "LC_MESSAGES"
+    # Keyed by context and msgid: "Closed" and "Closed" as a tender status are two entries.
     source = {
-        entry.msgid: entry.msgstr for entry in polib.pofile(str(folder / "django.po")) if not entry.obsolete
+        (entry.msgctxt, entry.msgid): entry.msgstr
+        for entry in polib.pofile(str(folder / "django.po"))
+        if not entry.obsolete
     }
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(folder / "django.mo"))}
+    compiled = {
+        (entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(folder / "django.mo"))
+    }
 
-    assert {msgid: text for msgid, text in source.items() if msgid} == {
-        msgid: text for msgid, text in compiled.items() if msgid
+    assert {key: text for key, text in source.items() if key[1]} == {
+        key: text for key, text in compiled.items() if key[1]
     }
 
 
