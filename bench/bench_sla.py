@@ -28,8 +28,8 @@ def run() -> dict[str, float | int | str]:
         output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout  # noqa: S603
     small, large = json.loads(output)
     figures: dict[str, float | int | str] = {}
-    for label, measured in ((SMALL, small), (LARGE, large)):
-        new = measured["open_tickets"] - (0 if label == SMALL else small["open_tickets"])
+    for measured in (small, large):
+        new = measured["new_tickets"]
         first, second = measured["first_sweep"], measured["second_sweep"]
         figures[f"sweep flagging {new} new tickets: seconds"] = first["seconds"]
         figures[f"sweep flagging {new} new tickets: flags"] = first["flagged"]
