@@ -121,7 +121,8 @@ def resumed_due_times(
 
 def phase_met(ticket: Ticket, phase: str) -> bool:
     """A phase is met when: first response, support wrote a public reply; problem determination, the
-    ticket left Pending (quoted and accepted, or declined); resolution, support finished it."""
+    ticket left Pending (quoted and accepted, or declined); resolution, support finished it (and nobody
+    reopened it)."""
     if phase == SlaPhase.FIRST_RESPONSE:
         return ticket.first_response_at is not None
     if phase == SlaPhase.DETERMINATION:
@@ -130,7 +131,8 @@ def phase_met(ticket: Ticket, phase: str) -> bool:
             ticket.status == pending
             or (ticket.status == TicketStatus.WAITING and ticket.held_status == pending)
         )
-    return ticket.finished_at is not None
+    # A reopened ticket is being resolved again.
+    return ticket.status in (TicketStatus.FINISHED, TicketStatus.CLOSED)
 
 
 @dataclass(frozen=True)

@@ -240,3 +240,19 @@ def test_r5_6_the_sweep_runs_the_same_queries_for_three_tickets_or_thirty(desk: 
     assert few[0] > 0
     assert many[0] == 10 * few[0]
     assert few[1] == many[1]
+
+
+def test_r5_6_a_warning_also_reaches_the_assigned_agent(desk: Any, s1, vendor_admin) -> None:
+    contact = MembershipFactory(organisation=desk.vendor, role=Role.SUPPORT_AGENT).user
+    sla_config.configure_sla(
+        actor=vendor_admin, targets=[S1], calendar=CalendarSpec(), escalation_contact_ids=[contact.pk]
+    )
+    ticket = s1(MONDAY)
+    tickets.assign_ticket(actor=desk.agent, ticket_id=ticket.pk, agent_id=desk.agent.user.pk)
+
+    breaches.flag_sla_breaches(now=MONDAY + timedelta(hours=1, minutes=5))
+
+    warning = escalation.WARNING["first_response"]
+    assert Notification.objects.filter(recipient=desk.agent.user, message=warning).count() == 1
+    assert Notification.objects.filter(recipient=contact, message=warning).count() == 1
+    assert not Notification.objects.filter(recipient=desk.vendor_agent.user, message=warning).exists()
