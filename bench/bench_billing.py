@@ -9,7 +9,10 @@ every measurement, in this order:
    in ONE transaction: every row the one-worker run inserted, with its final values, plus the update of
    each recurring charge's next billing date. No billing logic, no Python per row: psycopg executemany;
 3. the same, ONE TRANSACTION PER SUBSCRIPTION (each subscription's rows, then a commit);
-4. `run_billing` on two workers (threads, one connection each).
+4. `run_billing` on two workers (separate processes, as on two machines);
+5. django-plans 2.8.2 renewing BENCH_PLANS_N subscriptions (default 200: it is slow, and a rate is a
+   rate) in its own virtual environment (var/bench-plans-venv, created with pip on first use) and its own
+   fresh database: see plans_baseline.py.
 
 Figures are medians over the repeats. The rows for the raw baselines are captured from the first
 one-worker run, so both sides write the same rows into the same schema.
@@ -32,6 +35,9 @@ HERE = Path(__file__).resolve()
 TEMPLATE = "canal_bench_billing_seed"
 WORK = "canal_bench_billing"
 RUN_DATE = "2026-12-01"
+PLANS_DATABASE = "canal_bench_plans"
+PLANS_VENV = HERE.parent.parent / "var" / "bench-plans-venv"
+PLANS_REQUIREMENTS = ["django-plans==2.8.2", "Django==5.2.19", "psycopg[binary]==3.3.9"]
 
 
 def _url(database: str) -> str:
@@ -61,11 +67,39 @@ def _fresh_copy() -> None:
     _admin(f"DROP DATABASE IF EXISTS {WORK} WITH (FORCE)", f"CREATE DATABASE {WORK} TEMPLATE {TEMPLATE}")
 
 
+def _plans_python() -> str:
+    """The interpreter of django-plans' own environment, made on first use: it never touches Canal's."""
+    python = PLANS_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PLANS_VENV)], check=True)  # noqa: S603
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *PLANS_REQUIREMENTS], check=True)  # noqa: S603
+    return str(python)
+
+
+def _plans(n: int) -> float:
+    """Seconds django-plans takes to renew `n` subscriptions, in a fresh database of its own."""
+    _admin(f"DROP DATABASE IF EXISTS {PLANS_DATABASE} WITH (FORCE)", f"CREATE DATABASE {PLANS_DATABASE}")
+    try:
+        child = subprocess.run(  # noqa: S603 - our own script in the benchmark's environment
+            [_plans_python(), str(HERE.parent / "plans_baseline.py"), _url(PLANS_DATABASE), str(n)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        _admin(f"DROP DATABASE IF EXISTS {PLANS_DATABASE} WITH (FORCE)")
+    if child.returncode != 0:
+        raise RuntimeError(f"django-plans baseline failed:\n{child.stdout}\n{child.stderr}")
+    return json.loads(child.stdout.strip().splitlines()[-1])["seconds"]
+
+
 def run() -> dict[str, float | int | str]:
     n = int(os.environ.get("BENCH_BILLING_N", "2000"))
+    plans_n = int(os.environ.get("BENCH_PLANS_N", "200"))
     repeats = int(os.environ.get("BENCH_BILLING_REPEATS", "3"))
     _admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE}")
     samples: dict[str, list[float]] = {"one_worker": [], "two_workers": [], "raw_one": [], "raw_each": []}
+    plans_seconds: list[float] = []
     rows_per_subscription = 0.0
     statements_per_subscription = 0.0
     with tempfile.TemporaryDirectory() as scratch:
@@ -86,12 +120,14 @@ def run() -> dict[str, float | int | str]:
                     )
                 _fresh_copy()
                 samples["two_workers"].append(_child("--bill", "2", "", database=WORK)["seconds"])
+                plans_seconds.append(_plans(plans_n))
         finally:
             _admin(
                 f"DROP DATABASE IF EXISTS {WORK} WITH (FORCE)",
                 f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)",
             )
     rate = {name: round(n / statistics.median(seconds), 1) for name, seconds in samples.items()}
+    plans_rate = round(plans_n / statistics.median(plans_seconds), 1)
     return {
         "subscriptions": n,
         "repeats": repeats,
@@ -102,10 +138,16 @@ def run() -> dict[str, float | int | str]:
         "raw_transaction_per_subscription_per_second": rate["raw_each"],
         "share_of_raw_one_transaction": round(rate["one_worker"] / rate["raw_one"], 3),
         "share_of_raw_transaction_per_subscription": round(rate["one_worker"] / rate["raw_each"], 3),
+        "django_plans_subscriptions": plans_n,
+        "django_plans_per_second": plans_rate,
+        "one_worker_over_django_plans": round(rate["one_worker"] / plans_rate, 1),
         "rows_written_per_subscription": round(rows_per_subscription, 1),
         "sql_statements_per_subscription": round(statements_per_subscription, 1),
         "samples_seconds": json.dumps(
-            {name: [round(s, 2) for s in seconds] for name, seconds in samples.items()}
+            {
+                name: [round(s, 2) for s in seconds]
+                for name, seconds in {**samples, "plans": plans_seconds}.items()
+            }
         ),
         "workload": "monthly charge per payer, ES VAT, invoice issued and numbered, ledger entry, "
         "audit rows; "
