@@ -218,6 +218,7 @@ def test_every_demo_user_walks_every_menu_link_in_both_languages_at_desktop_and_
     print(f"walked {findings.pages} pages in {time.monotonic() - started:.0f} s")
     if crashed:
         raise crashed[0]
+    print("\n".join(["wider than the window:", *findings.overflow]))
 
     assert findings.pages > len(USERS) * 2 * 5
     assert not findings.failures, "\n".join(findings.failures)

@@ -5,6 +5,8 @@ from typing import Any
 
 from canal.accounts.models import OrganisationKind, Role
 from canal.banner import text as banner_text
+from canal.catalog.offer import Configuration, Offer, PlanRules
+from canal.orders.placement import summary_of
 
 
 def test_a_menu_page_of_another_kind_of_organisation_answers_404(make_actor: Any, portal_login: Any) -> None:
@@ -37,3 +39,31 @@ def test_the_api_docs_page_loads_swagger_ui_from_our_own_static_files(client: An
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
     assert "/static/" in page
+
+
+def test_an_order_of_a_plan_named_like_its_product_names_it_once() -> None:
+    mail = Offer(
+        code="alpenhost-mail",
+        name="Mail Service",
+        kind="hosting",
+        unit="hosting",
+        vendor_id=1,
+        plans=(PlanRules(code="mail", name="Mail Service", rank=0, term="monthly"),),
+    )
+    work = Offer(
+        code="tareo-work",
+        name="Tareo Work Management",
+        kind="saas",
+        unit="seat",
+        vendor_id=1,
+        plans=(PlanRules(code="business", name="Business", rank=1, term="annual_prepaid"),),
+    )
+
+    assert (
+        summary_of(mail, Configuration(product="alpenhost-mail", plan="mail", quantity=1))
+        == "Mail Service × 1"  # noqa: RUF001
+    )
+    assert (
+        summary_of(work, Configuration(product="tareo-work", plan="business", quantity=10))
+        == "Tareo Work Management Business × 10"  # noqa: RUF001
+    )
