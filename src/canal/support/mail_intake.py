@@ -27,8 +27,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from lxml import etree
+from lxml import html as lxml_html
 
 from canal.accounts.actor import Actor, actor_for
 from canal.accounts.models import Membership, OrganisationKind, User
@@ -55,6 +56,29 @@ FIELD_LINE = re.compile(
 QUOTE_HEADER = re.compile(r"^(On .{4,200} wrote:|El .{4,200} escribió:)\s*$", re.MULTILINE)
 AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 AUTOMATIC_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Reply")
+# Bounces and server reports come from these mailboxes (RFC 5321, 4.5.5): answering them makes a loop.
+MAIL_SERVER_MAILBOXES = {"mailer-daemon", "postmaster"}
+# Elements of an HTML-only mail whose content a reader never sees as text.
+HTML_HIDDEN = ("script", "style", "head", "template", etree.Comment, etree.ProcessingInstruction)
+HTML_BLOCKS = {
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+}
+# No network, no DTD: the HTML of a mail is the sender's, nothing in it is fetched.
+HTML_PARSER = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
 
 
 class MailRefused(Exception):
@@ -84,6 +108,12 @@ def receive_mail(raw: bytes, *, recipients: tuple[str, ...] = ()) -> Received:
     ids = mail_ids.message_ids(message["Message-ID"])
     message_id = ids[0] if ids else f"<sha256.{hashlib.sha256(raw).hexdigest()}@received>"
     known = TicketMail.objects.filter(message_id=message_id).first()
+    if known is not None and known.sender and known.sender != sender:
+        # The sender chooses the Message-ID: another sender's mail with the same one is not a copy of it
+        # (a careless mailer, or a stranger pre-empting someone's mail), so it is kept under its own key.
+        key = hashlib.sha256(f"{sender}\n{message_id}".encode()).hexdigest()
+        message_id = f"<sha256.{key}@received>"
+        known = TicketMail.objects.filter(message_id=message_id).first()
     if known is not None:
         log.info("mail %s from %s already handled (%s)", message_id, sender, known.outcome)
         return Received(known.outcome, known.ticket_id, duplicate=True)
@@ -97,7 +127,8 @@ def receive_mail(raw: bytes, *, recipients: tuple[str, ...] = ()) -> Received:
         log.info("mail %s from unknown sender %s answered, no ticket", message_id, sender)
         return _record(message_id, MailOutcome.ANSWERED, sender)
     try:
-        with transaction.atomic():
+        # Errors are worded when raised: in the sender's language, as the answer that carries them.
+        with translation.override(_language(message, user)), transaction.atomic():
             mail = TicketMail.objects.create(message_id=message_id, outcome=MailOutcome.TICKET, sender=sender)
             ticket = _thread(message)
             if ticket is not None:
@@ -149,8 +180,35 @@ def _body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    text = part.get_content()
-    return strip_tags(text) if part.get_content_subtype() == "html" else text
+    try:
+        text = part.get_content()
+    except LookupError:
+        # A charset Python does not know ("unknown-8bit", a typo): the text is still mostly readable.
+        text = (part.get_payload(decode=True) or b"").decode("utf-8", errors="replace")
+    return html_text(text) if part.get_content_subtype() == "html" else text
+
+
+def html_text(html: str) -> str:
+    """The text a reader sees in an HTML-only mail: no scripts, styles or comments, entities decoded, a
+    line per paragraph, break or list item. The result is stored as plain text and escaped when shown."""
+    try:
+        root = lxml_html.document_fromstring(html, parser=HTML_PARSER)
+    except (etree.ParserError, ValueError):  # empty, or only what the parser drops
+        return ""
+    etree.strip_elements(root, *HTML_HIDDEN, with_tail=False)
+    for element in root.iter(etree.Element):
+        # Source line breaks are spaces in HTML; <br> and block ends are the lines a reader sees.
+        if element.tag != "pre":
+            element.text = re.sub(r"\s+", " ", element.text) if element.text else element.text
+        element.tail = re.sub(r"\s+", " ", element.tail) if element.tail else element.tail
+        if element.tag in HTML_BLOCKS:
+            element.text = "\n" + (element.text or "")
+        if element.tag == "br" or element.tag in HTML_BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+        elif element.tag in ("td", "th"):
+            element.tail = " " + (element.tail or "")
+    lines = (line.strip() for line in root.text_content().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _automatic(message: EmailMessage, message_id: str, sender: str) -> str:
@@ -168,7 +226,9 @@ def _automatic(message: EmailMessage, message_id: str, sender: str) -> str:
         return "delivery report"
     if mail_ids.is_ours(message_id):
         return "our own Message-ID"
-    if SupportAddress.objects.filter(email__iexact=sender).exists() or sender.endswith("mailer-daemon"):
+    if sender.partition("@")[0] in MAIL_SERVER_MAILBOXES:
+        return "sent by a mail server"
+    if SupportAddress.objects.filter(email__iexact=sender).exists():
         return "sent by a support address"
     return ""
 
@@ -218,8 +278,18 @@ def _reply_text(text: str) -> str:
 
 
 def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
+    parts = list(message.iter_attachments())
+    # The portal's limit of files per request (Django's DATA_UPLOAD_MAX_NUMBER_FILES) holds for mail too.
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    if limit is not None and len(parts) > limit:
+        raise RuleViolation(
+            _("A mail may carry at most %(max)s attachments; send the others in a reply to the ticket.")
+            % {"max": limit},
+            code="too_many_attachments",
+            field="attachment",
+        )
     uploads = []
-    for part in message.iter_attachments():
+    for part in parts:
         content = part.get_payload(decode=True) or b""
         uploads.append(SimpleUploadedFile(part.get_filename() or "attachment", content))
     return uploads
@@ -258,7 +328,19 @@ def _fields(text: str) -> dict[str, str]:
 
 def _new_ticket(user: User, message: EmailMessage, envelope: tuple[str, ...]) -> Ticket:
     addresses = _recipients(message, envelope)
-    address = SupportAddress.objects.filter(email__in=addresses).select_related("vendor").first()
+    found = list(SupportAddress.objects.filter(email__in=addresses).select_related("vendor"))
+    vendors = sorted({row.vendor.name for row in found})
+    if len(vendors) > 1:
+        # A ticket belongs to one vendor: choosing one would silently drop the mail for the others.
+        raise RuleViolation(
+            _(
+                "This mail is addressed to the support of several vendors (%(vendors)s); "
+                "write to each separately."
+            )
+            % {"vendors": ", ".join(vendors)},
+            code="several_vendors",
+        )
+    address = found[0] if found else None
     if address is None:
         raise RuleViolation(
             _("Write to your region's support address to open a ticket."), code="no_support_address"

@@ -209,7 +209,7 @@ def test_r5_7_an_attachment_the_upload_checks_refuse_creates_nothing_and_the_sen
     assert not Ticket.objects.exists()
     assert not Attachment.objects.exists()
     assert mail.outbox[0].to == [intake.partner.user.email]
-    assert "this file is not one" in mail.outbox[0].body
+    assert "este archivo no lo es" in mail.outbox[0].body  # the partner reads Spanish
 
 
 def test_r5_7_a_partners_mail_naming_no_client_of_its_own_is_answered_with_what_to_write(
@@ -219,7 +219,7 @@ def test_r5_7_a_partners_mail_naming_no_client_of_its_own_is_answered_with_what_
 
     assert received.outcome == MailOutcome.ANSWERED
     assert not Ticket.objects.exists()
-    assert "organisation or group id" in mail.outbox[0].body
+    assert "ID de organización o de grupo" in mail.outbox[0].body  # in the partner's Spanish
 
 
 def test_r5_7_a_reply_to_a_ticket_the_sender_does_not_see_is_refused(intake: Any) -> None:  # noqa: F811
