@@ -36,3 +36,13 @@ def test_the_same_errors_answer_in_english_when_asked_in_english(make_actor: Any
 
     assert api.get("/organisations/999999").json()["message"] == "No organisation with this id."
     assert api.post("/tokens", {}).json()["message"] == "This field is required."
+
+
+def test_a_session_call_to_the_api_follows_accept_language_not_the_profile(make_actor: Any) -> None:
+    actor = make_actor(OrganisationKind.CUSTOMER, Role.ADMIN)
+    actor.user.language = "es"
+    actor.user.save(update_fields=["language"])
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser.force_login(actor.user)
+
+    assert browser.get("/api/v1/organisations/999999").json()["message"] == "No organisation with this id."
