@@ -21,7 +21,7 @@ from canal.core.errors import NotFound
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
+def spreadsheet_cell(value: Any) -> Any:
     """A text cell that a spreadsheet would read as a formula gets a leading quote; numbers stay numbers."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return f"'{value}"
@@ -33,7 +33,7 @@ def _csv(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     buffer = StringIO()
     writer = csv.writer(buffer)
     for row in _chain(header, rows):
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([spreadsheet_cell(value) for value in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)

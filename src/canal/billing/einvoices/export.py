@@ -22,6 +22,7 @@ from canal.billing import selectors
 from canal.billing.einvoices import cii, facturae, facturx, ubl
 from canal.billing.einvoices.document import Document, document_of, seller_billing_account
 from canal.billing.einvoices.validation import check_facturae_possible, check_schema, schema_name
+from canal.billing.exports import spreadsheet_cell
 from canal.billing.models import BillingAccount, EInvoiceFormat, Invoice, InvoiceLine, InvoiceStatus
 from canal.billing.pdf import render_invoice_pdf
 from canal.core.errors import RuleViolation
@@ -181,26 +182,26 @@ def period_zip(
             wanted = preferred.get(invoice.organisation_id, EInvoiceFormat.PDF) if fmt == "preferred" else fmt
             note = ""
             if wanted not in formats_for(invoice) and wanted != EInvoiceFormat.PDF:
-                note = f"{wanted} not available for this buyer; UBL given"
+                note = _("%(format)s is not available for this buyer; UBL given.") % {"format": wanted}
                 wanted = EInvoiceFormat.UBL
             try:
                 file = render(invoice, wanted, list(invoice.lines.all()))
             except RuleViolation as error:
                 file = render(invoice, EInvoiceFormat.UBL, list(invoice.lines.all()))
-                note = f"{wanted}: {error.message}; UBL given"
+                note = _("%(format)s: %(error)s UBL given.") % {"format": wanted, "error": error.message}
             archive.writestr(file.name, file.content)
-            writer.writerow(
-                [
-                    invoice.code,
-                    invoice.kind,
-                    invoice.issue_date.isoformat(),
-                    invoice.buyer_name,
-                    invoice.buyer_legal_id,
-                    invoice.currency,
-                    f"{invoice.total:.2f}",
-                    file.name,
-                    note,
-                ]
-            )
+            # Buyer names are the buyers' own text: a spreadsheet must not run one as a formula.
+            row = [
+                invoice.code,
+                invoice.kind,
+                invoice.issue_date.isoformat(),
+                invoice.buyer_name,
+                invoice.buyer_legal_id,
+                invoice.currency,
+                invoice.total,  # a Decimal: a negative total stays a number
+                file.name,
+                note,
+            ]
+            writer.writerow([spreadsheet_cell(value) for value in row])
         archive.writestr("index.csv", index.getvalue())
     return File(f"invoices-{first.isoformat()}-{last.isoformat()}.zip", "application/zip", buffer.getvalue())
