@@ -57,6 +57,7 @@ class Filter:
     field: str = ""  # narrowed as field=value here; "" when the app's selector reads the parameter
     narrow: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None  # narrows by the chosen value
     default: str = ""  # chosen when the parameter is absent ("All" is then asked for as param=)
+    all_label: str | Promise = ""  # the "All" choice's words where the noun's gender asks ("Todas")
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ def test_the_provisioning_queue_filter_says_open_requests_not_the_verb(portal_lo
 
     page = portal_login(operator.user).get("/orders/provisioning/").content.decode()
 
-    assert ">Abiertas</a>" in page
-    assert ">Todas</a>" in page
-    assert ">Abrir</a>" not in page
+    assert ">Abiertas</option>" in page
+    assert ">Todas</option>" in page
+    assert ">Abrir</" not in page
 
 
 def test_a_plans_term_is_a_plazo():
