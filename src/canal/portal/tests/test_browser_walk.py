@@ -41,10 +41,17 @@ SHOTS = SCREENSHOTS / "walk"
 # Users walking side by side. The live server shares the test's in-memory SQLite connection between its
 # threads, so there they walk one at a time; on PostgreSQL each request thread has its own connection.
 CONCURRENT = {"postgresql": 4}
-# One round trip per page for what the checks read: the language, the words shown, the extra width.
+# One round trip per page for what the checks read: the language, the words shown (with the title,
+# placeholders, tooltips and labels for screen readers), the extra width.
 READ_PAGE = """() => ({
   lang: document.documentElement.lang,
-  text: document.body.innerText,
+  text: [
+    document.title,
+    document.body.innerText,
+    ...[...document.querySelectorAll("[placeholder], [title], [aria-label], img[alt]")].map((element) =>
+      ["placeholder", "title", "aria-label", "alt"].map((name) => element.getAttribute(name) || "").join(" ")
+    ),
+  ].join("\n"),
   wider: document.documentElement.scrollWidth - window.innerWidth,
 })"""
 
