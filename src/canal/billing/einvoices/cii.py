@@ -71,7 +71,7 @@ def _party(parent: etree._Element, name: str, party: Party) -> None:
         _ram(_ram(element, "SpecifiedTaxRegistration"), "ID", party.vat_id, schemeID="VA")
 
 
-def _line(transaction: etree._Element, line: Line) -> None:
+def _line(transaction: etree._Element, line: Line, doc: Document) -> None:
     item = _ram(transaction, "IncludedSupplyChainTradeLineItem")
     _ram(_ram(item, "AssociatedDocumentLineDocument"), "LineID", line.position)
     product = _ram(item, "SpecifiedTradeProduct")
@@ -92,7 +92,7 @@ def _line(transaction: etree._Element, line: Line) -> None:
         indicator = _ram(adjustment, "ChargeIndicator")
         etree.SubElement(indicator, f"{{{UDT}}}Indicator").text = "false" if line.allowance > 0 else "true"
         _ram(adjustment, "ActualAmount", _money(abs(line.allowance)))
-        _ram(adjustment, "Reason", "Discounts and proration")
+        _ram(adjustment, "Reason", doc.allowance_reason)
     _ram(
         _ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", _money(line.net)
     )
@@ -112,7 +112,7 @@ def render(doc: Document) -> bytes:
         _ram(_ram(header, "IncludedNote"), "Content", note)
     transaction = etree.SubElement(root, f"{{{RSM}}}SupplyChainTradeTransaction")
     for line in doc.lines:
-        _line(transaction, line)
+        _line(transaction, line, doc)
     agreement = _ram(transaction, "ApplicableHeaderTradeAgreement")
     if doc.reference and not doc.is_credit_note:
         _ram(agreement, "BuyerReference", doc.reference)
@@ -125,7 +125,7 @@ def render(doc: Document) -> bytes:
         _tax(settlement, subtotal.category, basis=subtotal.taxable, amount=subtotal.tax)
     terms = _ram(settlement, "SpecifiedTradePaymentTerms")
     if doc.is_credit_note:
-        _ram(terms, "Description", "Credited to the buyer's account with the seller.")
+        _ram(terms, "Description", doc.credit_terms)
     elif doc.due_date:
         _date(terms, "DueDateDateTime", doc.due_date)
     summary = _ram(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")

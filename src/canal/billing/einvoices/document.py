@@ -21,6 +21,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from canal.accounts.models import Organisation, OrganisationKind
 from canal.billing.models import BillingAccount, Invoice, InvoiceLine
@@ -60,6 +62,13 @@ EU = frozenset(
 # Greece's VAT numbers start with EL, not its ISO code.
 VAT_PREFIX = {"GR": "EL"}
 CENT = Decimal("0.01")
+# The files' free texts, written in the invoice's language as its PDF is (the note is the PDF's own text).
+REVERSE_CHARGE_NOTE = gettext_noop(
+    "Reverse charge: the buyer accounts for the tax (%(tax)s) in its own country. "
+    "No tax is charged on this invoice."
+)
+ALLOWANCE_REASON = gettext_noop("Discounts and proration")
+CREDITED_ON_ACCOUNT = gettext_noop("Credited to the buyer's account with the seller.")
 
 
 @dataclass(frozen=True)
@@ -151,27 +160,27 @@ class Document:
     tax_name: str
     reference: str
     corrects: Corrected | None
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        if any(sub.category.code == "AE" for sub in self.subtotals):
-            return (f"Reverse charge: the buyer accounts for the tax ({self.tax_name}).",)
-        return ()
+    # Free texts in the invoice's language: document notes, the line allowances' reason, a credit note's
+    # payment terms.
+    notes: tuple[str, ...]
+    allowance_reason: str
+    credit_terms: str
 
 
 def tax_category(
     *, rate: Decimal, reverse_charge: bool, tax_name: str, buyer: str, seller: str
 ) -> TaxCategory:
-    """The EN 16931 category of a line taxed at `rate` for a buyer in `buyer` by a seller in `seller`."""
+    """The EN 16931 category of a line taxed at `rate` for a buyer in `buyer` by a seller in `seller`;
+    the exemption reason in the active language."""
     if rate > 0:
         return TaxCategory("S", (rate * 100).quantize(CENT))
     if reverse_charge and buyer in EU and seller in EU:
-        return TaxCategory("AE", Decimal("0.00"), "VATEX-EU-AE", "Reverse charge")
+        return TaxCategory("AE", Decimal("0.00"), "VATEX-EU-AE", gettext("Reverse charge"))
     if buyer not in EU:
-        return TaxCategory("G", Decimal("0.00"), "VATEX-EU-G", "Export outside the EU")
+        return TaxCategory("G", Decimal("0.00"), "VATEX-EU-G", gettext("Export outside the EU"))
     if tax_name:
         return TaxCategory("Z", Decimal("0.00"))
-    return TaxCategory("E", Decimal("0.00"), "", "Exempt from VAT")
+    return TaxCategory("E", Decimal("0.00"), "", gettext("Exempt from VAT"))
 
 
 def build(
@@ -182,7 +191,22 @@ def build(
     buyer_address: Address,
     corrects: Corrected | None,
 ) -> Document:
-    """The document of an issued `invoice` (pure: the caller reads the rows)."""
+    """The document of an issued `invoice` (pure: the caller reads the rows), its texts in the invoice's
+    language."""
+    with translation.override(invoice.language or "es"):
+        return _build(
+            invoice, lines, seller_address=seller_address, buyer_address=buyer_address, corrects=corrects
+        )
+
+
+def _build(
+    invoice: Invoice,
+    lines: Sequence[InvoiceLine],
+    *,
+    seller_address: Address,
+    buyer_address: Address,
+    corrects: Corrected | None,
+) -> Document:
     # Adding zero turns the -0.00 of a negated zero into 0.00, which schematron sums compare as text.
     sign = Decimal(-1) if invoice.is_credit_note else Decimal(1)
     seller_country, buyer_country = invoice.seller_country, invoice.buyer_country
@@ -220,6 +244,7 @@ def build(
         sums = subtotals.setdefault(key, [Decimal(0), Decimal(0)])
         sums[0] += net
         sums[1] += tax
+    reverse_charged = any(category.code == "AE" for category in categories.values())
     return Document(
         is_credit_note=invoice.is_credit_note,
         code=invoice.code or "",
@@ -241,6 +266,9 @@ def build(
         tax_name=invoice.tax_name,
         reference=invoice.reference,
         corrects=corrects,
+        notes=(gettext(REVERSE_CHARGE_NOTE) % {"tax": invoice.tax_name},) if reverse_charged else (),
+        allowance_reason=gettext(ALLOWANCE_REASON),
+        credit_terms=gettext(CREDITED_ON_ACCOUNT),
     )
 
 

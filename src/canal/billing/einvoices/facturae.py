@@ -147,7 +147,7 @@ def render(doc: Document) -> bytes:
         _el(row, "TotalCost", _money(sign * line.quantity * line.unit_price))
         if line.allowance > 0:
             discount = _el(_el(row, "DiscountsAndRebates"), "Discount")
-            _el(discount, "DiscountReason", "Descuentos y prorrateo")
+            _el(discount, "DiscountReason", doc.allowance_reason)
             _el(discount, "DiscountAmount", _money(sign * line.allowance))
         elif line.allowance < 0:
             charge = _el(_el(row, "Charges"), "Charge")

@@ -12,6 +12,8 @@ from __future__ import annotations
 from importlib.resources import files
 from io import BytesIO
 
+from django.utils import translation
+from django.utils.translation import gettext
 from facturx import generate_from_binary
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -50,7 +52,10 @@ def with_output_intent(pdf: bytes) -> bytes:
 
 def render(doc: Document, pdf: bytes, xml: bytes) -> bytes:
     """The Factur-X PDF: `pdf` (the invoice as printed) carrying `xml` (its CII, already validated)."""
-    title = ("Credit note " if doc.is_credit_note else "Invoice ") + doc.code
+    with translation.override(doc.language):
+        title = (gettext("Credit note %(code)s") if doc.is_credit_note else gettext("Invoice %(code)s")) % {
+            "code": doc.code
+        }
     return generate_from_binary(
         with_output_intent(pdf),
         xml,

@@ -98,7 +98,7 @@ def _line(root: etree._Element, line: Line, doc: Document) -> None:
     if line.allowance:
         adjustment = _cac(element, "AllowanceCharge")
         _cbc(adjustment, "ChargeIndicator", "false" if line.allowance > 0 else "true")
-        _cbc(adjustment, "AllowanceChargeReason", "Discounts and proration")
+        _cbc(adjustment, "AllowanceChargeReason", doc.allowance_reason)
         _amount(adjustment, "Amount", abs(line.allowance), doc.currency)
     item = _cac(element, "Item")
     _cbc(item, "Name", line.description)
@@ -134,7 +134,7 @@ def render(doc: Document) -> bytes:
     _party(root, "AccountingCustomerParty", doc.buyer)
     if credit:
         # BR-CO-25: an amount due needs a due date or payment terms; a credit note is settled on account.
-        _cbc(_cac(root, "PaymentTerms"), "Note", "Credited to the buyer's account with the seller.")
+        _cbc(_cac(root, "PaymentTerms"), "Note", doc.credit_terms)
     tax_total = _cac(root, "TaxTotal")
     _amount(tax_total, "TaxAmount", doc.tax, doc.currency)
     for subtotal in doc.subtotals:
