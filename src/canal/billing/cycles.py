@@ -2,11 +2,13 @@
 
 The run bills every active recurring charge whose next billing date has come: one invoice per payer and
 currency, one line per charge and period, paid from the wallet as far as it goes. It is safe to run
-again, after a crash, or on several workers at once:
-- a charge's next billing date moves forward in the same transaction as the invoice that bills it, and
-  the database refuses a second line for the same charge and period;
-- workers claim payers in batches with SELECT ... FOR UPDATE SKIP LOCKED on their billing account, so
-  two workers never bill the same payer and neither waits for the other.
+again, after a crash, or in several parts at once (processes, machines; runs.py queues them):
+- a part walks the payers with charges due in payer order and claims batches of them with SELECT ...
+  FOR UPDATE SKIP LOCKED on their billing account, so two parts never bill the same payer and neither
+  waits for the other;
+- a batch is written in sets (batch.py), a charge's next billing date moving in the same transaction as
+  the invoice that bills it, and the database refuses a second line for the same charge and period;
+- a payer the batch cannot bill is billed alone afterwards through the single-invoice path.
 """
 
 from __future__ import annotations
