@@ -257,7 +257,7 @@ def load() -> None:
     # R2: the hotel's PRO license, paid by card, and a support pack of 100 credits (R2.13).
     mirador_actor = _actor("hotel@canal.test", mirador)
     pro = quote([REDWALL_PRO], currency="USD")
-    services.invoice_and_charge(
+    by_card = services.invoice_and_charge(
         actor=mirador_actor,
         payer=mirador,
         charges=[
@@ -276,6 +276,8 @@ def load() -> None:
         pay_with="card",
         card_token="tok_visa",  # noqa: S106 - the offline provider's test card
     )
+    assert by_card.payment is not None  # the card intent, charged as checkout does after commit
+    services.charge_card_intent(payment_id=by_card.payment.pk, actor=mirador_actor)
     services.add_support_credits(
         actor=None, organisation=mirador, credits=100, document=("demo", "basic-pack")
     )

@@ -370,32 +370,45 @@ def reconcile_card_intents(*, older_than: timedelta = timedelta(minutes=5)) -> i
     return settled
 
 
-def charge_card_for(*, actor: Actor | None, invoice: Invoice, card_token: str, key: str | None) -> Payment:
-    """Charges what is due on a just-issued invoice by card; a decline raises, so the purchase rolls back."""
+def record_card_intent_for(
+    *, actor: Actor | None, invoice: Invoice, card_token: str, key: str | None
+) -> Payment:
+    """Records, in the caller's transaction, a card intent for what is due on a just-issued invoice.
+
+    Nothing is charged here: the caller commits first and then calls `charge_card_intent()`, so the
+    gateway never answers while the purchase's rows are locked, and a crash between commit and charge
+    leaves an intent that `reconcile_card_intents()` completes. The same `key` finds the same intent.
+    """
     if not card_token:
         raise RuleViolation(_("Enter the card."), code="card_required", field="card_token")
+    intent_key = key or ""
+    if intent_key:
+        existing = Payment.objects.filter(
+            organisation_id=invoice.organisation_id, intent_key=intent_key
+        ).first()
+        if existing is not None:
+            return _same_intent(existing, invoice.pk, None)
     payment = _new_card_payment(
         payer_id=invoice.organisation_id,
         invoice=invoice,
         amount=_card_amount(invoice.amount_due, invoice.currency, default=None),
         currency=invoice.currency,
         actor=actor,
+        card_token=card_token,
     )
-    result = card_provider().charge(
-        amount=Money(payment.amount, payment.currency),
-        token=card_token,
-        description=str(invoice),
-        idempotency_key=key or f"payment-{payment.pk}",
-    )
-    payment = _record_card_outcome(payment, invoice=invoice, actor=actor, result=result)
-    if payment.status != PaymentStatus.CONFIRMED:
-        raise RuleViolation(
-            _("The card was not charged: %(reason)s Try another card or pay from the wallet.")
-            % {"reason": payment.failure_message},
-            code="card_declined",
-            field="card_token",
-        )
+    payment.intent_key = intent_key or f"payment-{payment.pk}"
+    payment.save(update_fields=["intent_key"])
     return payment
+
+
+def charge_card_intent(*, payment_id: int, actor: Actor | None) -> Payment:
+    """Charges a recorded card intent with its key and settles the outcome; call it after the intent's
+    transaction committed (no transaction open). An intent already decided is returned as it is, so a
+    retry charges nothing twice."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.method != PaymentMethod.CARD or payment.status != PaymentStatus.PENDING:
+        return payment
+    return _complete_card_intent(payment, actor=actor)
 
 
 def _record_card_outcome(

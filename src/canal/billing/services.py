@@ -4,7 +4,8 @@
 - `create_recurring_charge()`, `update_recurring_charge()`, `end_recurring_charge()`: what the billing
   run renews; `register_end_of_cycle_action()`: code the run calls before each renewal (R3.7).
 - `partner_terms()` and `price_for()`: who pays, at which price, and who earns cashback (R4.6-R4.8).
-- payments: `pay_from_balance()`, `pay_by_card()`, `notify_bank_transfer()`, `confirm_payment()`,
+- payments: `pay_from_balance()`, `pay_by_card()`, `charge_card_intent()` (after a card purchase
+  committed), `notify_bank_transfer()`, `confirm_payment()`,
   `reject_payment()`; wallet top-ups are the same calls without an invoice.
 - `issue_credit_note()`: the only correction of an issued invoice.
 - support credits: `add_support_credits()`, `spend_support_credits()`.
@@ -42,6 +43,7 @@ from canal.billing.models import (
 )
 from canal.billing.partner_money import PartnerTerms, partner_terms, price_for
 from canal.billing.payments import (
+    charge_card_intent,
     confirm_payment,
     notify_bank_transfer,
     pay_by_card,
@@ -57,6 +59,7 @@ __all__ = [
     "InsufficientBalance",
     "PartnerTerms",
     "add_support_credits",
+    "charge_card_intent",
     "confirm_payment",
     "create_recurring_charge",
     "end_recurring_charge",
@@ -97,8 +100,10 @@ def invoice_and_charge(
     """R3.4: issues the invoice and takes the money at once, or raises and leaves nothing behind.
 
     Runs inside the caller's transaction, so the caller's own writes (seats, an order) commit with the
-    invoice or not at all. `pay_with` is "wallet", "cashback" or "card" (charged now), or
-    "bank_transfer" (the invoice waits for the payer's transfer). With `origin_key`, a second call with
+    invoice or not at all. `pay_with` is "wallet" or "cashback" (paid now), "card" (a card intent is
+    recorded and the invoice waits: the caller charges it with `charge_card_intent()` after its
+    transaction committed, never while rows are locked), or "bank_transfer" (the invoice waits for the
+    payer's transfer). With `origin_key`, a second call with
     the same key returns the first invoice instead of billing again.
     """
     if pay_with not in PAY_WITH:
@@ -128,7 +133,8 @@ def invoice_and_charge(
                     actor=actor, invoice=invoice, amount=None, method=pay_with
                 )
             elif invoice.total and pay_with == "card":
-                payment = payments.charge_card_for(
+                # Only the intent here: the caller commits, then charges it (`charge_card_intent`).
+                payment = payments.record_card_intent_for(
                     actor=actor,
                     invoice=invoice,
                     card_token=card_token,

@@ -22,6 +22,7 @@ from canal.orders.schemas import (
     OrderDetailOut,
     OrderFields,
     OrderOut,
+    PlacedOrderOut,
     PlaceOrderIn,
     ProvisioningRequestOut,
     RenewalIn,
@@ -85,10 +86,13 @@ def get_order(request: HttpRequest, order_id: int) -> Order:
 
 @router.post(
     "/orders",
-    response={201: OrderFields},
+    response={201: PlacedOrderOut},
     summary="Place an order: a new subscription, a trial, or a trial conversion (R1.7-R1.12, R1.17)",
     description=(
         "Send an `Idempotency-Key`: a retry returns the first order and invoices nothing twice. "
+        "With `pay_with: card` the order and its invoice are placed first, then the card is charged: "
+        "a declined card leaves the order placed with `payment_status: card_declined` and the invoice "
+        "to pay another way. "
         "422 lists every broken ordering rule in `violations`."
     ),
 )
@@ -131,7 +135,15 @@ def place(request: HttpRequest, payload: PlaceOrderIn) -> Status:
 
     body = payload.model_dump(mode="json")
     body.pop("card_token", None)
-    return idempotent(request, operation="orders.place", payload=body, action=action)
+    placed = idempotent(request, operation="orders.place", payload=body, action=action)
+    # Committed by now: a card is charged with no transaction open; a replay charges nothing twice.
+    checkout = services.settle_checkout(actor=actor, order_id=placed.value["id"])
+    answer = {
+        **order_body(checkout.order),
+        "payment_status": checkout.payment_status,
+        "payment_message": checkout.message,
+    }
+    return Status(placed.status_code, answer)
 
 
 @router.post("/orders/{order_id}/cancel", response=OrderOut, summary="Cancel an order (R1.15, R2.15)")

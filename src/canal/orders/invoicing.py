@@ -18,7 +18,7 @@ from canal.accounts.models import Organisation
 from canal.billing import invoicing
 from canal.billing import services as billing
 from canal.billing.invoicing import Charge
-from canal.billing.models import Invoice, InvoiceStatus
+from canal.billing.models import Invoice, InvoiceStatus, Payment, PaymentMethod
 from canal.billing.partner_money import PartnerTerms, partner_terms, price_for
 from canal.catalog import quoting
 from canal.catalog.offer import Configuration, Offer
@@ -136,8 +136,9 @@ def invoice_order(
     pay_with: str,
     card_token: str = "",
 ) -> Invoice:
-    """Issues the order's invoice to its payer (and takes the money at once when paying from a balance
-    or by card); R1.11: the invoice carries the custom contract id, else the order reference."""
+    """Issues the order's invoice to its payer (and takes the money at once when paying from a balance;
+    by card only the intent is recorded, charged after commit by `charge_order_card`); R1.11: the
+    invoice carries the custom contract id, else the order reference."""
     stamped = [
         replace(charge, source_app="orders", source_id=str(order.pk), product_code=order.product.code)
         for charge in charges
@@ -154,6 +155,23 @@ def invoice_order(
         origin_key=f"order:{order.pk}",
     )
     return result.invoice
+
+
+def card_payment_of(order: Order) -> Payment | None:
+    """The latest card payment of the order's invoice (the checkout's intent), if any."""
+    if order.invoice_id is None:
+        return None
+    return (
+        Payment.objects.filter(invoice_id=order.invoice_id, method=PaymentMethod.CARD).order_by("-id").first()
+    )
+
+
+def charge_order_card(*, actor: Actor | None, order: Order) -> Payment | None:
+    """Charges the checkout's card intent (no transaction may be open); a decided one is left as it is."""
+    payment = card_payment_of(order)
+    if payment is None:
+        return None
+    return billing.charge_card_intent(payment_id=payment.pk, actor=actor)
 
 
 def credit_order_invoice(*, actor: Actor | None, order: Order, today: date, reason: str) -> Invoice | None:

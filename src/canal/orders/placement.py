@@ -204,7 +204,8 @@ def record_order(*, actor: Actor | None, draft: Draft, now: datetime, process_no
             order.save(update_fields=["invoice_id", "invoice_code"])
             if process_now:
                 invoicing.pay_from_wallet_if_set(invoice)
-            # Paid at once (wallet, cashback or card): nothing left to wait for.
+            # Paid at once (wallet or cashback): nothing left to wait for. A card is charged only after
+            # this transaction committed (services.settle_checkout), which then completes the order.
             paid = bool(invoicing.paid_invoice_ids([invoice.pk]))
         request = None
         if draft.subscription is not None and needs_provisioning(order):

@@ -87,6 +87,22 @@ class OrderFields(Schema):
     provisioning_due_at: datetime | None
 
 
+class PlacedOrderOut(OrderFields):
+    """The answer to placing an order: the order and how its payment stands."""
+
+    payment_status: str = Field(
+        ...,
+        description=(
+            "paid, nothing_due, awaiting_payment (bank transfer), card_declined (the order stays placed: "
+            "pay its invoice by another card, the wallet or a transfer) or card_pending (the card "
+            "provider has not answered yet; the order completes when it does)"
+        ),
+    )
+    payment_message: str = Field(
+        ..., description="What to tell the orderer, in its language; empty if nothing"
+    )
+
+
 class OrderOut(OrderFields):
     @staticmethod
     def resolve_kind_label(order: Any) -> str:

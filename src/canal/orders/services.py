@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from canal.accounts.actor import Actor
 from canal.accounts.models import Organisation
 from canal.billing.invoicing import Charge
+from canal.billing.models import Payment, PaymentStatus
 from canal.catalog.models import Plan, Product
 from canal.catalog.offer import Configuration, Offer
 from canal.catalog.services import PricedConfiguration, quote_configuration
@@ -402,10 +403,80 @@ def process_paid_orders(*, now: datetime | None = None) -> int:
     )
     processed = 0
     for invoice_id in invoicing.paid_invoice_ids(list(waiting)):
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=waiting[invoice_id])
-            if order.status != OrderStatus.PLACED:
-                continue
-            complete_order(actor=None, order=order, now=now)
+        if complete_paid_order(order_id=waiting[invoice_id], now=now):
             processed += 1
     return processed
+
+
+def complete_paid_order(*, order_id: int, now: datetime) -> bool:
+    """Completes a placed order whose invoice is paid, as placement does for one paid at once; an order
+    waiting for the vendor (provisioning) or already processed is left alone. True when completed."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != OrderStatus.PLACED or order.invoice_id is None:
+            return False
+        if not invoicing.paid_invoice_ids([order.invoice_id]):
+            return False
+        complete_order(actor=None, order=order, now=now)
+    return True
+
+
+PAYMENT_PAID = "paid"
+PAYMENT_NOTHING_DUE = "nothing_due"
+PAYMENT_AWAITING = "awaiting_payment"
+PAYMENT_CARD_PENDING = "card_pending"
+PAYMENT_CARD_DECLINED = "card_declined"
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A placed order and how its payment stands, with what to tell the orderer (empty: nothing)."""
+
+    order: Order
+    payment_status: str
+    message: str
+
+
+def settle_checkout(*, actor: Actor, order_id: int, now: datetime | None = None) -> Checkout:
+    """The second step of checkout by card, after the order and its card intent were committed: charges
+    the card with the intent's key while no transaction is open, then completes the order as a paid one.
+
+    A decline leaves the order placed and its invoice waiting, like a bank-transfer order (the usual
+    unpaid and cancellation rules apply); the answer says how to pay it instead. Calling it again (a
+    retry with the same Idempotency-Key) charges nothing twice: a decided intent is not charged again.
+    """
+    order = order_for(actor, order_id)
+    payment = invoicing.charge_order_card(actor=actor, order=order)
+    if payment is not None and payment.status == PaymentStatus.CONFIRMED:
+        complete_paid_order(order_id=order.pk, now=now or timezone.now())
+    order = order_for(actor, order_id)
+    return _checkout_of(order, payment)
+
+
+def _checkout_of(order: Order, payment: Payment | None) -> Checkout:
+    if order.invoice_id is None:
+        return Checkout(order, PAYMENT_NOTHING_DUE, "")
+    if invoicing.paid_invoice_ids([order.invoice_id]):
+        return Checkout(order, PAYMENT_PAID, "")
+    if payment is not None and payment.status == PaymentStatus.FAILED:
+        return Checkout(
+            order,
+            PAYMENT_CARD_DECLINED,
+            _(
+                "The card was not charged: %(reason)s Order %(order)s is placed and its invoice "
+                "%(invoice)s waits for payment: pay it from the invoice page by another card, from the "
+                "wallet or by bank transfer."
+            )
+            % {"reason": payment.failure_message, "order": order.reference, "invoice": order.invoice_code},
+        )
+    if payment is not None and payment.status == PaymentStatus.PENDING:
+        return Checkout(
+            order,
+            PAYMENT_CARD_PENDING,
+            _(
+                "The card provider has not confirmed the payment yet. Order %(order)s completes when it "
+                "does; the card is not charged twice."
+            )
+            % {"order": order.reference},
+        )
+    return Checkout(order, PAYMENT_AWAITING, "")

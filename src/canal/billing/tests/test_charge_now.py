@@ -5,10 +5,9 @@ from django.db import transaction
 
 from canal.accounts.tests.factories import OrganisationFactory
 from canal.billing.ledger import InsufficientBalance
-from canal.billing.models import Invoice, InvoiceStatus, Payment
-from canal.billing.services import invoice_and_charge
+from canal.billing.models import Invoice, InvoiceStatus, JournalEntry, PaymentStatus
+from canal.billing.services import charge_card_intent, invoice_and_charge
 from canal.billing.tests.helpers import DAY, charge, fund_wallet, wallet_of
-from canal.core.errors import RuleViolation
 
 
 def test_r3_4_buying_charges_the_wallet_and_issues_the_invoice_at_once(db):
@@ -42,22 +41,28 @@ def test_r3_4_without_enough_money_the_callers_writes_roll_back_with_the_invoice
     assert wallet_of(payer) == Decimal("10.00")
 
 
-def test_r3_4_a_declined_card_buys_nothing(db):
+def test_r3_4_by_card_only_an_intent_is_recorded_and_a_decline_moves_no_money(db):
+    # The card is charged after the purchase committed (charge_card_intent), never inside it.
     payer = OrganisationFactory()
 
-    with pytest.raises(RuleViolation) as refused:
-        invoice_and_charge(
-            actor=None,
-            payer=payer,
-            charges=[charge()],
-            issue_date=DAY,
-            pay_with="card",
-            card_token="tok_declined",
-        )
+    result = invoice_and_charge(
+        actor=None,
+        payer=payer,
+        charges=[charge()],
+        issue_date=DAY,
+        pay_with="card",
+        card_token="tok_declined",
+    )
+    assert result.invoice.status == InvoiceStatus.ISSUED
+    assert result.payment.status == PaymentStatus.PENDING
 
-    assert refused.value.code == "card_declined"
-    assert not Invoice.objects.exists()
-    assert not Payment.objects.exists()
+    declined = charge_card_intent(payment_id=result.payment.pk, actor=None)
+
+    result.invoice.refresh_from_db()
+    assert declined.status == PaymentStatus.FAILED
+    assert result.invoice.status == InvoiceStatus.ISSUED
+    assert result.invoice.amount_paid == 0
+    assert not JournalEntry.objects.filter(payment=declined).exists()
 
 
 def test_a_purchase_retried_with_its_origin_key_is_invoiced_once(db):
