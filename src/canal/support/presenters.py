@@ -9,11 +9,13 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from canal.accounts.actor import Actor
 from canal.accounts.models import OrganisationKind
 from canal.billing.selectors import support_credit_balance
 from canal.core.errors import RuleViolation
+from canal.portal import lists
 from canal.support import selectors, sla, sla_config, tickets
 from canal.support.models import Severity, Ticket, TicketStatus
 from canal.support.states import DONE, HOLDABLE, OPEN_FOR_REPLIES, REFUSABLE, REOPENABLE, TICKET_MACHINE
@@ -169,3 +171,65 @@ def sla_form(config: Any) -> dict[str, Any]:
         "closed_dates": "\n".join(config.closed_dates or []),
         "contact_ids": set(config.escalation_contacts.values_list("pk", flat=True)),
     }
+
+
+def _due(ticket: Ticket) -> str:
+    due = ticket.next_due_at
+    return "" if due is None or due >= selectors.NO_DUE else due.isoformat()
+
+
+def ticket_list_spec(actor: Actor, *, support: bool) -> lists.ListSpec:
+    """R2.10, R5.6: the ticket list's columns, sorts and filters; support also gets the customer column
+    and the queue's filters. The selector reads every filter (the API shares it)."""
+    columns = (
+        lists.Column("number", _l("Ticket"), sort="number", csv=lambda t: t.number),
+        lists.Column("title", _l("Title"), sort="title", csv=lambda t: t.title),
+        *(
+            (lists.Column("customer", _l("Customer"), sort="customer__name", csv=lambda t: t.customer.name),)
+            if support
+            else ()
+        ),
+        lists.Column("category", _l("Category"), csv=lambda t: t.category.name),
+        lists.Column("status", _l("Status"), sort="status", csv=lambda t: t.get_status_display()),
+        lists.Column(
+            "quote", _l("Quote"), sort="quoted_credits", csv=lambda t: t.quoted_credits, css="number"
+        ),
+        lists.Column("balance", _l("Balance"), csv=lambda t: t.credit_balance, css="number"),
+        lists.Column("agent", _l("Agent"), csv=lambda t: str(t.agent or "")),
+        lists.Column("due", _l("Next due"), sort="next_due_at", csv=_due),
+        lists.Column("breached", _l("SLA breached"), csv=lambda t: t.sla_breached, show=False),
+        lists.Column("opened", _l("Opened"), sort="created_at", csv=lambda t: t.created_at.isoformat()),
+    )
+    filters = [
+        lists.Filter("status", _l("Status"), TicketStatus.choices),
+        lists.Filter(
+            "sla",
+            _l("SLA"),
+            [
+                ("breached", _l("SLA breached")),
+                ("flagged", _l("SLA warned or breached")),
+                ("paused", _l("Waiting for the customer")),
+            ],
+        ),
+    ]
+    if support:
+        filters[1:1] = [
+            lists.Filter(
+                "category", _l("Category"), [(c.pk, c.name) for c in selectors.categories_visible_to(actor)]
+            ),
+            lists.Filter(
+                "customer", _l("Customer"), [(c.pk, c.name) for c in selectors.queue_customers(actor)]
+            ),
+            lists.Filter("agent", _l("Agent"), [(a.pk, str(a)) for a in selectors.queue_agents(actor)]),
+        ]
+    return lists.ListSpec(
+        name="tickets",
+        columns=columns,
+        default_sort="-opened",
+        row_template="support/partials/ticket_row.html",
+        empty_text=_l("No tickets here."),
+        search_in_selector=True,
+        search_hint=_l("Number or title"),
+        filters=tuple(filters),
+        table_class="ticket-table",
+    )

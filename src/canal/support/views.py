@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,11 +21,10 @@ from canal.billing.models import InvoiceStatus
 from canal.billing.selectors import support_credit_balance, wallet_balance
 from canal.core.errors import CanalError
 from canal.core.idempotency import run_once
+from canal.portal import lists
 from canal.portal.actor import portal_actor
 from canal.support import holds, packs, presenters, selectors, tickets
 from canal.support.models import PackPurchaseStatus, TicketStatus
-
-PAGE_SIZE = 25
 
 
 def _int(value: Any) -> int | None:
@@ -54,6 +52,7 @@ def _run(request: HttpRequest, ticket_id: int, action: Callable[[], Any], done: 
 
 
 def _filters(request: HttpRequest) -> selectors.TicketFilters:
+    """What the selector reads (state, queue filters, words, SLA); the shared list part sorts and pages."""
     data = request.GET
     return selectors.TicketFilters(
         status=data.get("status", ""),
@@ -61,51 +60,29 @@ def _filters(request: HttpRequest) -> selectors.TicketFilters:
         customer=_int(data.get("customer")),
         agent=_int(data.get("agent")),
         query=data.get("q", "")[:100],
-        sort=data.get("sort", "newest"),
         sla=data.get("sla", ""),
     )
 
 
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    """R2.10: the customer's tickets by state and All; for support, the queue with its filters."""
+    """R2.10: the customer's tickets by state and All; for support, the queue with its filters; R5.6: by
+    next due time and SLA state. Sorting, pages and CSV through the portal's shared list part."""
     actor = portal_actor(request)
-    filters = _filters(request)
-    rows = selectors.filtered_tickets(actor, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     support = selectors.is_support(actor)
+    spec = presenters.ticket_list_spec(actor, support=support)
     context = {
-        "page": page,
-        "filters": filters,
         "counts": selectors.counts_by_status(actor),
         "statuses": TicketStatus.choices,
+        "status": request.GET.get("status", ""),
         "support": support,
         "is_customer": actor.kind == OrganisationKind.CUSTOMER,
         "balance": support_credit_balance(actor.organisation)
         if actor.kind == OrganisationKind.CUSTOMER
         else None,
-        "categories": selectors.categories_visible_to(actor) if support else [],
-        "customers": selectors.queue_customers(actor) if support else [],
-        "agents": selectors.queue_agents(actor) if support else [],
-        "sorts": [
-            ("newest", _("Newest first")),
-            ("oldest", _("Oldest first")),
-            ("number", _("Number")),
-            ("status", _("Status")),
-            ("title", _("Title")),
-            ("due", _("Next due time")),
-            ("breached", _("Breached first")),
-        ],
-        "sla_filters": [
-            ("breached", _("SLA breached")),
-            ("flagged", _("SLA warned or breached")),
-            ("paused", _("Waiting for the customer")),
-        ],
-        "query": request.GET.urlencode(),
     }
-    if getattr(request, "htmx", None):
-        return render(request, "support/partials/ticket_table.html", context)
-    return render(request, "support/tickets.html", context)
+    rows = selectors.filtered_tickets(actor, _filters(request))
+    return lists.respond(request, spec, rows, "support/tickets.html", context)
 
 
 @login_required

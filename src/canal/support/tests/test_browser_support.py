@@ -73,7 +73,7 @@ def test_r2_12_the_support_journey_from_help_to_closed(
     # R2.12, R2.14: the agent quotes the category's cost (unlicensed: 50 credits).
     them = _log_in(new_context, live_server, log_in, agent, language)
     them.goto(f"{url}{reverse('support:tickets')}")
-    expect(them.locator("#ticket-table")).to_contain_text(ticket.number)
+    expect(them.locator("#results-tickets")).to_contain_text(ticket.number)
     screenshot(them, f"support-queue-{language}")
     them.goto(f"{url}{reverse('support:ticket', args=[ticket.pk])}")
     expect(them.locator("#id_credits")).to_have_value("50")

@@ -103,6 +103,10 @@ def test_r5_6_the_portal_shows_the_sla_panel_and_the_list_by_due_time(
     assert "Resolution" in page
     assert s1_ticket.number in listing
     assert "clock paused" in listing
+    csv_answer = client.get(reverse("support:tickets") + "?sla=paused&sort=due&format=csv")
+    download = b"".join(csv_answer.streaming_content).decode()
+    assert s1_ticket.number in download
+    assert s1_ticket.first_response_due_at.isoformat()[:16] in download
 
 
 def test_r5_6_the_vendor_edits_targets_and_calendar_in_the_api(api_as: Any, vendor_admin, s1_ticket) -> None:
