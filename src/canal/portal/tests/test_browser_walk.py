@@ -51,7 +51,7 @@ READ_PAGE = """() => ({
     ...[...document.querySelectorAll("[placeholder], [title], [aria-label], img[alt]")].map((element) =>
       ["placeholder", "title", "aria-label", "alt"].map((name) => element.getAttribute(name) || "").join(" ")
     ),
-  ].join("\n"),
+  ].join(" "),
   wider: document.documentElement.scrollWidth - window.innerWidth,
 })"""
 
