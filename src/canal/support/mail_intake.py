@@ -165,7 +165,8 @@ def _parse(raw: bytes) -> tuple[EmailMessage, str]:
         log.warning("mail refused: unreadable headers (%s)", error)
         raise MailRefused("unreadable headers") from None
     addresses = [address.strip().lower() for _name, address in senders if "@" in address]
-    if len(addresses) != 1 or any(ord(char) < 33 for char in addresses[0]):
+    # RFC 5321 allows 254 characters: a longer address fits no column and is no real sender.
+    if len(addresses) != 1 or len(addresses[0]) > 254 or any(ord(char) < 33 for char in addresses[0]):
         log.warning("mail refused: no single sender address in From (%r)", message.get("From"))
         raise MailRefused("no single sender address in From")
     try:
@@ -291,7 +292,9 @@ def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
     uploads = []
     for part in parts:
         content = part.get_payload(decode=True) or b""
-        uploads.append(SimpleUploadedFile(part.get_filename() or "attachment", content))
+        # The sender's file name is shown and stored: no NUL (PostgreSQL refuses it) nor line breaks.
+        name = "".join(char for char in part.get_filename() or "" if char.isprintable())
+        uploads.append(SimpleUploadedFile(name or "attachment", content))
     return uploads
 
 

@@ -10,10 +10,10 @@ from canal.accounts.actor import actor_for
 from canal.accounts.models import OrganisationKind, Role
 from canal.accounts.tests.factories import member
 from canal.support import mailboxes
-from canal.support.mail_intake import html_text
-from canal.support.models import Attachment, MailOutcome, Ticket
+from canal.support.mail_intake import MailRefused, html_text
+from canal.support.models import Attachment, MailOutcome, Ticket, TicketMail
 from canal.support.tests.intake_setup import EUROPE, intake  # noqa: F401
-from canal.support.tests.test_mail_intake import TEMPLATE, letter, receive
+from canal.support.tests.test_mail_intake import PNG, TEMPLATE, letter, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,23 @@ def test_r5_7_a_mail_to_two_vendors_support_creates_nothing_and_the_sender_is_to
     assert received.outcome == MailOutcome.ANSWERED
     assert not Ticket.objects.exists()
     assert "Otro Software" in mail.outbox[0].body
+
+
+def test_r5_7_a_sender_address_longer_than_smtp_allows_is_refused_and_nothing_stored(intake: Any) -> None:  # noqa: F811
+    sender = "x" * 250 + "@elsewhere.example"  # RFC 5321: at most 254 characters
+
+    with pytest.raises(MailRefused):
+        receive(bytes(letter(sender)))
+
+    assert not TicketMail.objects.exists()
+
+
+def test_r5_7_an_attachment_name_with_control_characters_is_kept_without_them(intake: Any) -> None:  # noqa: F811
+    message = letter(intake.partner.user.email)
+    message.add_attachment(PNG, maintype="image", subtype="png", filename="screen.png")
+    # RFC 2231 lets a file name carry any byte, NUL and line breaks included.
+    raw = bytes(message).replace(b'filename="screen.png"', b"filename*=utf-8''screen%00%0D%0A.png")
+
+    ticket_id = receive(raw).ticket_id
+
+    assert Attachment.objects.get(ticket_id=ticket_id).name == "screen.png"
