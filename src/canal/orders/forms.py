@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from canal.catalog.forms import configurator_input
 from canal.catalog.offer import Configuration, Offer
+from canal.orders.invoicing import DEFAULT_PAY_WITH
 from canal.orders.placement import OrderDetails
 from canal.orders.selectors import OrderFilters
 
@@ -40,6 +41,8 @@ def checkout_input(offer: Offer, data: QueryDict) -> CheckoutInput:
             contract_id=data.get("contract_id", ""),
             name=data.get("name", ""),
             vendor_account_id=data.get("vendor_account_id", ""),
+            pay_with=data.get("pay_with") or DEFAULT_PAY_WITH,
+            card_token=data.get("card_token", ""),
         ),
     )
 

@@ -168,3 +168,29 @@ def test_a_gateway_that_times_out_leaves_the_intent_and_reconciliation_completes
     assert order.status == OrderStatus.COMPLETED
     assert Subscription.objects.get(pk=order.subscription_id).status == SubscriptionStatus.ACTIVE
     assert list(gateway.charged.values()) == [Decimal("500.00")]
+
+
+@pytest.mark.django_db
+def test_the_portal_checkout_tells_that_the_card_was_declined_and_keeps_the_order(
+    portal_login, marketplace, gateway
+):
+    from django.urls import reverse
+
+    from canal.orders.tests.test_order_pages import checkout_form
+
+    marketplace.partner.user.language = "en"
+    marketplace.partner.user.save(update_fields=["language"])
+    browser = portal_login(marketplace.partner.user)
+
+    page = browser.post(
+        reverse("orders:checkout"),
+        checkout_form(marketplace.client, pay_with="card", card_token="tok_declined"),
+        follow=True,
+    )
+
+    order = Order.objects.get()
+    assert page.redirect_chain[-1][0] == reverse("orders:detail", args=[order.pk])
+    assert "The card was not charged: The card was declined." in page.content.decode()
+    assert "another card, from the wallet or by bank transfer" in page.content.decode()
+    assert Invoice.objects.get(pk=order.invoice_id).status == InvoiceStatus.ISSUED
+    assert gateway.charged == {}
