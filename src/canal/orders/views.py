@@ -238,6 +238,13 @@ def _place(request: HttpRequest, actor: Any, chosen: forms.CheckoutInput) -> int
     except CanalError as error:
         messages.error(request, str(error.message))
         return None
+    # Committed by now: a card is charged with no transaction open; a reload charges nothing twice.
+    checkout = services.settle_checkout(actor=actor, order_id=int(body["id"]))
+    if checkout.payment_status == services.PAYMENT_CARD_DECLINED:
+        messages.error(request, checkout.message)
+        return int(body["id"])
+    if checkout.message:
+        messages.info(request, checkout.message)
     if body["provisioning"]:
         messages.success(
             request,
