@@ -135,3 +135,16 @@ def test_schema_check_at_issue_costs_milliseconds(issued):
         export.validate_on_issue(invoice, lines)
     per_invoice = (time.perf_counter() - started) / 20
     assert per_invoice < 0.05
+
+
+def test_a_credit_note_credits_positive_amounts_in_ubl_and_cii_and_negative_ones_in_facturae(issued):
+    note = issued["credit-note-domestic"]
+    assert note.total < 0  # stored as the negative of what it corrects
+    credited = f"{-note.total:.2f}"
+
+    cii_tree = etree.fromstring(cii.render(document_of(note)))
+    assert cii_tree.xpath("//*[local-name()='GrandTotalAmount']/text()") == [credited]
+    assert cii_tree.xpath("//*[local-name()='TypeCode']/text()")[0] == "381"
+    facturae = etree.fromstring(export.render(note, EInvoiceFormat.FACTURAE).content)
+    assert facturae.findtext(".//InvoiceTotals/InvoiceTotal") == f"{note.total:.2f}"
+    assert facturae.findtext(".//InvoiceLine/Quantity").startswith("-")
