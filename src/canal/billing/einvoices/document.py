@@ -194,82 +194,70 @@ def build(
     """The document of an issued `invoice` (pure: the caller reads the rows), its texts in the invoice's
     language."""
     with translation.override(invoice.language or "es"):
-        return _build(
-            invoice, lines, seller_address=seller_address, buyer_address=buyer_address, corrects=corrects
-        )
-
-
-def _build(
-    invoice: Invoice,
-    lines: Sequence[InvoiceLine],
-    *,
-    seller_address: Address,
-    buyer_address: Address,
-    corrects: Corrected | None,
-) -> Document:
-    # Adding zero turns the -0.00 of a negated zero into 0.00, which schematron sums compare as text.
-    sign = Decimal(-1) if invoice.is_credit_note else Decimal(1)
-    seller_country, buyer_country = invoice.seller_country, invoice.buyer_country
-    doc_lines = []
-    subtotals: dict[tuple[str, Decimal], list[Decimal]] = {}
-    categories: dict[tuple[str, Decimal], TaxCategory] = {}
-    for line in sorted(lines, key=lambda row: row.position):
-        category = tax_category(
-            rate=line.tax_rate,
-            reverse_charge=invoice.reverse_charge,
-            tax_name=invoice.tax_name,
-            buyer=buyer_country,
-            seller=seller_country,
-        )
-        quantity = int(sign) * line.quantity
-        net = sign * line.net_amount + 0
-        tax = sign * line.tax_amount + 0
-        doc_lines.append(
-            Line(
-                position=line.position,
-                description=line.description,
-                code=line.code,
-                quantity=quantity,
-                unit_price=line.unit_price,
-                allowance=(quantity * line.unit_price - net).quantize(CENT),
-                net=net,
-                tax=tax,
-                category=category,
-                period_start=line.period_start,
-                period_end=line.period_end,
+        # Adding zero turns the -0.00 of a negated zero into 0.00, which schematron sums compare as text.
+        sign = Decimal(-1) if invoice.is_credit_note else Decimal(1)
+        seller_country, buyer_country = invoice.seller_country, invoice.buyer_country
+        doc_lines = []
+        subtotals: dict[tuple[str, Decimal], list[Decimal]] = {}
+        categories: dict[tuple[str, Decimal], TaxCategory] = {}
+        for line in sorted(lines, key=lambda row: row.position):
+            category = tax_category(
+                rate=line.tax_rate,
+                reverse_charge=invoice.reverse_charge,
+                tax_name=invoice.tax_name,
+                buyer=buyer_country,
+                seller=seller_country,
             )
+            quantity = int(sign) * line.quantity
+            net = sign * line.net_amount + 0
+            tax = sign * line.tax_amount + 0
+            doc_lines.append(
+                Line(
+                    position=line.position,
+                    description=line.description,
+                    code=line.code,
+                    quantity=quantity,
+                    unit_price=line.unit_price,
+                    allowance=(quantity * line.unit_price - net).quantize(CENT),
+                    net=net,
+                    tax=tax,
+                    category=category,
+                    period_start=line.period_start,
+                    period_end=line.period_end,
+                )
+            )
+            key = (category.code, category.percent)
+            categories[key] = category
+            sums = subtotals.setdefault(key, [Decimal(0), Decimal(0)])
+            sums[0] += net
+            sums[1] += tax
+        reverse_charged = any(category.code == "AE" for category in categories.values())
+        return Document(
+            is_credit_note=invoice.is_credit_note,
+            code=invoice.code or "",
+            series=invoice.series,
+            number=invoice.number or 0,
+            issue_date=invoice.issue_date,
+            due_date=invoice.due_date,
+            currency=invoice.currency,
+            language=invoice.language or "es",
+            seller=Party(invoice.seller_name, invoice.seller_legal_id, seller_country, seller_address),
+            buyer=Party(invoice.buyer_name, invoice.buyer_legal_id, buyer_country, buyer_address),
+            lines=tuple(doc_lines),
+            subtotals=tuple(
+                TaxSubtotal(categories[key], taxable, tax)
+                for key, (taxable, tax) in sorted(subtotals.items())
+            ),
+            net=sign * invoice.net + 0,
+            tax=sign * invoice.tax + 0,
+            total=sign * invoice.total + 0,
+            tax_name=invoice.tax_name,
+            reference=invoice.reference,
+            corrects=corrects,
+            notes=(gettext(REVERSE_CHARGE_NOTE) % {"tax": invoice.tax_name},) if reverse_charged else (),
+            allowance_reason=gettext(ALLOWANCE_REASON),
+            credit_terms=gettext(CREDITED_ON_ACCOUNT),
         )
-        key = (category.code, category.percent)
-        categories[key] = category
-        sums = subtotals.setdefault(key, [Decimal(0), Decimal(0)])
-        sums[0] += net
-        sums[1] += tax
-    reverse_charged = any(category.code == "AE" for category in categories.values())
-    return Document(
-        is_credit_note=invoice.is_credit_note,
-        code=invoice.code or "",
-        series=invoice.series,
-        number=invoice.number or 0,
-        issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
-        currency=invoice.currency,
-        language=invoice.language or "es",
-        seller=Party(invoice.seller_name, invoice.seller_legal_id, seller_country, seller_address),
-        buyer=Party(invoice.buyer_name, invoice.buyer_legal_id, buyer_country, buyer_address),
-        lines=tuple(doc_lines),
-        subtotals=tuple(
-            TaxSubtotal(categories[key], taxable, tax) for key, (taxable, tax) in sorted(subtotals.items())
-        ),
-        net=sign * invoice.net + 0,
-        tax=sign * invoice.tax + 0,
-        total=sign * invoice.total + 0,
-        tax_name=invoice.tax_name,
-        reference=invoice.reference,
-        corrects=corrects,
-        notes=(gettext(REVERSE_CHARGE_NOTE) % {"tax": invoice.tax_name},) if reverse_charged else (),
-        allowance_reason=gettext(ALLOWANCE_REASON),
-        credit_terms=gettext(CREDITED_ON_ACCOUNT),
-    )
 
 
 def address_of(account: BillingAccount | None, country: str) -> Address:
