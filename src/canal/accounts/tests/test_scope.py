@@ -3,9 +3,9 @@
 import pytest
 
 from canal.accounts.models import AccessLevel, Membership, OrganisationKind, ProductGrant
-from canal.accounts.scope import scoped
+from canal.accounts.scope import scoped, visible_organisations
 from canal.accounts.services import link_client
-from canal.accounts.tests.factories import OrganisationFactory
+from canal.accounts.tests.factories import MembershipFactory, OrganisationFactory
 from canal.core.errors import RuleViolation
 
 
@@ -121,3 +121,51 @@ def test_limited_access_needs_at_least_one_product(partner, customer):
         )
 
     assert refused.value.field == "product_codes"
+
+
+@pytest.mark.parametrize("limit", [500, 0], ids=["id-lists", "subqueries"])
+def test_a_partner_with_many_clients_sees_exactly_what_one_with_few_does(
+    partner, customer, monkeypatch, limit
+):
+    """R4.5, R4.12 hold the same way when the partner has too many clients for a list of ids (issue 15)."""
+    monkeypatch.setattr("canal.accounts.scope.LITERAL_CLIENTS_LIMIT", limit)
+    full_client = OrganisationFactory(kind=OrganisationKind.CUSTOMER)
+    MembershipFactory(organisation=full_client)
+    link_client(actor=None, partner=partner.organisation, client=full_client)
+    link_client(
+        actor=None,
+        partner=partner.organisation,
+        client=customer.organisation,
+        access=AccessLevel.LIMITED,
+        product_codes=["crm"],
+    )
+    stranger = OrganisationFactory(kind=OrganisationKind.CUSTOMER)
+    link_client(
+        actor=None,
+        partner=OrganisationFactory(kind=OrganisationKind.PARTNER),
+        client=stranger,
+        access=AccessLevel.LIMITED,
+        product_codes=["crm", "hosting"],
+    )
+    link_client(
+        actor=None,
+        partner=OrganisationFactory(kind=OrganisationKind.PARTNER),
+        client=customer.organisation,
+        access=AccessLevel.LIMITED,
+        product_codes=["hosting"],
+    )
+
+    grants = scoped(
+        ProductGrant.objects.all(),
+        partner,
+        organisation_field="relationship__client",
+        product_field="product_code",
+    )
+    members = scoped(Membership.objects.all(), partner)
+    organisations = set(visible_organisations(partner).values_list("pk", flat=True))
+
+    assert sorted(grants.values_list("relationship__client", "product_code")) == [
+        (customer.organisation.pk, "crm")
+    ]
+    assert set(members.values_list("organisation", flat=True)) == {partner.organisation.pk, full_client.pk}
+    assert organisations == {partner.organisation.pk, full_client.pk, customer.organisation.pk}
