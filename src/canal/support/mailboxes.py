@@ -121,6 +121,11 @@ def process_mailbox(mailbox: Mailbox) -> tuple[int, int]:
             receive_mail(raw)
         except MailRefused:
             refused += 1
+        except Exception:
+            # One mail that cannot be handled now (a full disk, a bug) must not hold up the mail behind it
+            # on every run: it stays unseen for the next one, its traceback in the log.
+            log.exception("mail %s of the mailbox could not be handled; left unseen", uid.decode())
+            continue
         else:
             handled += 1
         mailbox.uid("STORE", uid.decode(), "+FLAGS", "(\\Seen)")

@@ -13,7 +13,7 @@ from canal.support import mailboxes
 from canal.support.mail_intake import MailRefused, html_text
 from canal.support.models import Attachment, MailOutcome, Ticket, TicketMail
 from canal.support.tests.intake_setup import EUROPE, intake  # noqa: F401
-from canal.support.tests.test_mail_intake import PNG, TEMPLATE, letter, receive
+from canal.support.tests.test_mail_intake import PNG, TEMPLATE, FakeMailbox, letter, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +146,21 @@ def test_r5_7_an_attachment_name_with_control_characters_is_kept_without_them(in
     ticket_id = receive(raw).ticket_id
 
     assert Attachment.objects.get(ticket_id=ticket_id).name == "screen.png"
+
+
+def test_r5_7_a_mail_that_cannot_be_handled_now_does_not_hold_up_the_mailbox(
+    intake: Any,  # noqa: F811
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    blocked = tmp_path / "media"
+    blocked.write_text("a file where the attachments' folder should be")  # as a full or broken disk
+    settings.MEDIA_ROOT = str(blocked)
+    with_file = letter(intake.partner.user.email)
+    with_file.add_attachment(PNG, maintype="image", subtype="png", filename="screen.png")
+    mailbox = FakeMailbox([bytes(with_file), bytes(letter(intake.partner.user.email, body=TEMPLATE))])
+
+    assert mailboxes.process_mailbox(mailbox) == (1, 0)
+
+    assert mailbox.seen == {"2"}  # the first waits, unseen, for the next run
+    assert Ticket.objects.count() == 1
