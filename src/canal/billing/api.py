@@ -10,7 +10,6 @@ from ninja.pagination import CursorPagination, paginate
 
 from canal.api.fields import Text
 from canal.api.idempotency import idempotent
-from canal.api.pagination import LeadingOrderCursorPagination
 from canal.billing import exports, selectors, services
 from canal.billing.einvoices.api import router as einvoice_router
 from canal.billing.payments import receipt_content_type
@@ -48,13 +47,10 @@ def _invoice_body(invoice) -> dict:
 
 
 @router.get("/invoices", response=list[InvoiceOut], summary="Invoices and credit notes you may see")
-@paginate(LeadingOrderCursorPagination, ordering=("-id",))
+@paginate(CursorPagination, ordering=("-id",))
 def list_invoices(request: HttpRequest, kind: Text(32) | None = None, status: Text(32) | None = None):
-    actor = request.actor  # type: ignore[attr-defined]
     # The rows carry the payer's and client's ids only, so their organisations are not read.
-    invoices = selectors.invoices_visible_to(actor).select_related(None)
-    if not actor.is_operator:  # one organisation: newest first through its index (canal.api.pagination)
-        invoices = invoices.order_by("-organisation_id")
+    invoices = selectors.invoices_visible_to(request.actor).select_related(None)  # type: ignore[attr-defined]
     if kind:
         invoices = invoices.filter(kind=kind)
     if status:

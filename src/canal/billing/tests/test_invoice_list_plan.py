@@ -86,6 +86,11 @@ def test_the_invoice_list_reads_the_organisations_index_among_100000_invoices_of
 
 
 @pytest.mark.postgres
+@pytest.mark.xfail(
+    strict=True,
+    reason="Known gap (docs/benchmarks.md): PostgreSQL 15 walks the primary key backwards through the "
+    "others' newer invoices, estimating the (organisation_id, id) index's heap reads as dearer",
+)
 def test_the_list_of_a_customer_whose_invoices_are_all_old_reads_only_its_page(
     customer, api_as, postgres_only
 ):
