@@ -8,9 +8,10 @@ from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import CursorPagination, LimitOffsetPagination, paginate
+from ninja.pagination import CursorPagination, paginate
 
 from canal.api.idempotency import idempotent
+from canal.api.pagination import BoundedOffsetPagination
 from canal.api.schemas import ErrorOut
 from canal.support import (
     compliance,
@@ -109,7 +110,7 @@ def list_tickets(
     response=list[TicketOut],
     summary="Open tickets by next SLA due time, most urgent first; sort=breached: breached first (R5.6)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedOffsetPagination)
 def tickets_by_due(request: HttpRequest, sla: str = "", sort: Literal["due", "breached"] = "due"):
     filters = selectors.TicketFilters(sla=sla, sort=sort)
     return selectors.filtered_tickets(_actor(request), filters).filter(status__in=OPEN)

@@ -89,6 +89,17 @@ def test_r5_6_the_ticket_list_filters_and_sorts_by_breach_and_due_time(
     assert breached[0]["sla_breached"] is True
 
 
+def test_tickets_by_due_refuse_an_offset_past_the_bound_instead_of_failing(desk: Any, api_as: Any) -> None:
+    agent = api_as(desk.agent)
+
+    refused = agent.get("/support/tickets/by-due", offset=2**70)
+    deep = agent.get("/support/tickets/by-due", offset=10_001)
+    last = agent.get("/support/tickets/by-due", offset=10_000)
+
+    assert (refused.status_code, deep.status_code, last.status_code) == (422, 422, 200)
+    assert last.json()["items"] == []
+
+
 def test_r5_6_the_portal_shows_the_sla_panel_and_the_list_by_due_time(
     desk: Any, portal_login: Any, s1_ticket
 ) -> None:
