@@ -539,7 +539,10 @@ class BillingAccount(models.Model):
         max_length=10,
         choices=EInvoiceFormat.choices,
         default=EInvoiceFormat.PDF,
-        help_text=_("The format of your documents in the period export; every format stays downloadable on each invoice."),
+        help_text=_(
+            "The format of your documents in the period export; every format stays downloadable on each "
+            "invoice."
+        ),
     )
     address = models.CharField(_("street address"), max_length=80, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
@@ -678,6 +681,7 @@ class BillingRun(models.Model):
         if not self.payers_due:
             return 100 if self.status == BillingRunStatus.FINISHED else 0
         return min(100, self.payers_done * 100 // self.payers_due)
+
 
 # Tamper-evident billing records (VeriFactu, Royal Decree 1007/2023 and Orden HAC/1177/2024): see
 # canal.billing.records and docs/billing.md, "Billing records".
