@@ -17,6 +17,7 @@ from canal.accounts.actor import Actor
 from canal.accounts.models import Role
 from canal.billing import cycles
 from canal.billing.models import BillingRun, BillingRunStatus
+from canal.billing.run_parts import bill_run_part
 from canal.core import audit
 from canal.core.errors import NotFound, RuleViolation
 
@@ -44,8 +45,6 @@ def start_billing_run(
         )
     if not 1 <= parts <= MAX_PARTS:
         raise RuleViolation(_("Split a run into 1 to %(max)s parts.") % {"max": MAX_PARTS}, field="parts")
-    from canal.billing.tasks import bill_run_part  # imported here: the tasks module imports this one
-
     with transaction.atomic():
         run = cycles.start_run(run_date=run_date, parts=parts)
         audit.record(

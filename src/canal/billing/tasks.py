@@ -3,8 +3,6 @@
 from django.utils import timezone
 from django_tasks import task
 
-from canal.billing.cycles import bill_part
-from canal.billing.models import BillingRun
 from canal.billing.payments import reconcile_card_intents
 from canal.billing.records import send_pending
 from canal.billing.runs import start_billing_run
@@ -16,13 +14,6 @@ def daily_billing_run() -> dict[str, int]:
     workers bill side by side (idempotent: what is billed is no longer due)."""
     run = start_billing_run(actor=None, run_date=timezone.localdate())
     return {"run": run.pk, "parts": run.parts, "payers_due": run.payers_due}
-
-
-@task()
-def bill_run_part(run_id: int) -> dict[str, int]:
-    """One worker's share of a billing run: payers claimed batch by batch until none is left."""
-    issued = bill_part(BillingRun.objects.get(pk=run_id))
-    return {"run": run_id, "invoices_issued": len(issued)}
 
 
 @task()

@@ -14,7 +14,6 @@ a warning is raised between its warning time and its due time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection, models, transaction
@@ -34,14 +33,6 @@ NOT_MET = {
 }
 
 
-@dataclass(frozen=True)
-class Flagged:
-    ticket_id: int
-    phase: str
-    kind: str
-    due_at: datetime
-
-
 def _candidates(phase: str, kind: str, now: datetime) -> QuerySet[Ticket]:
     due = f"{phase}_due_at"
     rows = Ticket.objects.filter(NOT_MET[phase], status__in=RUNNING, sla_paused_at__isnull=True)
@@ -55,7 +46,7 @@ def _candidates(phase: str, kind: str, now: datetime) -> QuerySet[Ticket]:
     return rows.exclude(Exists(flagged)).order_by()
 
 
-def _flag(phase: str, kind: str, now: datetime) -> list[Flagged]:
+def _flag(phase: str, kind: str, now: datetime) -> list[escalation.Flagged]:
     """Inserts the flags of one phase and kind; returns those this call inserted (not another worker)."""
     due = F(f"{phase}_warn_at" if kind == SlaEventKind.WARNING else f"{phase}_due_at")
     rows = _candidates(phase, kind, now).annotate(
@@ -76,7 +67,7 @@ def _flag(phase: str, kind: str, now: datetime) -> list[Flagged]:
             params,
         )
         inserted = cursor.fetchall()
-    return [Flagged(ticket_id, phase, kind, _aware(value)) for ticket_id, value in inserted]
+    return [escalation.Flagged(ticket_id, phase, kind, _aware(value)) for ticket_id, value in inserted]
 
 
 def _aware(value: datetime | str) -> datetime:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -27,9 +28,6 @@ from canal.notifications.email import send_email
 from canal.notifications.models import Notification
 from canal.support.models import PrioritySupport, SlaEventKind, Ticket
 from canal.support.selectors import AGENT_ROLES
-
-if TYPE_CHECKING:
-    from canal.support.breaches import Flagged
 
 BREACHED = {
     "first_response": gettext_noop(
@@ -60,6 +58,16 @@ DIGEST = gettext_noop("%(count)s SLA warnings and breaches on your tickets: see 
 # Past this many flags for one reader in one sweep, one in-app digest instead of one notification each.
 DIGEST_FROM = 10
 EMAIL_LINES = 50
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A warning or breach the sweep has just flagged (breaches.py), to be told to the contacts."""
+
+    ticket_id: int
+    phase: str
+    kind: str
+    due_at: datetime
 
 
 @dataclass(frozen=True)
