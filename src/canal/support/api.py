@@ -53,6 +53,7 @@ from canal.support.schemas import (
     ReplyIn,
     SeverityIn,
     SlaConfigIO,
+    TicketByDueOut,
     TicketDetailOut,
     TicketIn,
     TicketOut,
@@ -107,7 +108,7 @@ def list_tickets(
 
 @router.get(
     "/tickets/by-due",
-    response=list[TicketOut],
+    response=list[TicketByDueOut],
     summary="Open tickets by next SLA due time, most urgent first; sort=breached: breached first (R5.6)",
 )
 @paginate(BoundedOffsetPagination)

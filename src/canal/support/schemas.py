@@ -394,3 +394,8 @@ class ComplianceRowOut(Schema):
     compliance: Decimal | None = Field(
         None, description="Met ÷ (met + breached) in percent; null without any."
     )
+
+
+class TicketByDueOut(TicketOut):
+    """A ticket in the list by due time. Its own name, because that list pages by offset and the main
+    list by cursor: the two page schemas must not share the name "PagedTicketOut" in the OpenAPI document."""
