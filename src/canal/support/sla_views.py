@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from canal.accounts.models import Membership, User
+from canal.accounts.selectors import team_of
 from canal.core.errors import CanalError
 from canal.portal.actor import portal_actor
 from canal.support import compliance, presenters, priority, sla_config
@@ -35,9 +35,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The service levels were saved."))
             return redirect("support:sla")
-    members = User.objects.filter(
-        pk__in=Membership.objects.filter(organisation=actor.organisation).values("user_id"), is_active=True
-    ).order_by("full_name", "email")
+    members = team_of(actor).filter(is_active=True).order_by("full_name", "email")
     context = presenters.sla_form(config) | {"members": members}
     return render(request, "support/sla.html", context)
 
